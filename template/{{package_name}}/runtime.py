@@ -1,0 +1,44 @@
+"""What a running app holds (settings, engine, sessions, cache), built once by app.py.
+
+Framework-neutral: Flask and FastAPI both keep one Runtime and ask it for a service per
+request, so wiring and health checks are written once.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .cache import Cache, build_cache
+from .config import Settings
+from .models import build_engine, build_session_factory, ping
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cache: Cache
+
+    @classmethod
+    def start(cls, settings: Settings) -> "Runtime":
+        engine = build_engine(settings.database_url)
+        return cls(settings, engine, build_session_factory(engine), build_cache(settings))
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """(usable, report): usable when the database answers; a cache fault only degrades."""
+        database_ok = ping(self.engine)
+        cache_ok = self.cache.ping()
+        report = {
+            "status": "ok" if database_ok and cache_ok else "degraded",
+            "database": {"status": "ok" if database_ok else "unavailable"},
+            "cache": {"backend": self.cache.name, "status": "ok" if cache_ok else "unavailable"},
+        }
+        if not database_ok:
+            report["status"] = "unavailable"
+        return database_ok, report
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,6 @@
+"""Server logic: business rules and cache-aside, independent of the web framework."""
+
+from .errors import NotFoundError
+from .paging import Page
+
+__all__ = ["NotFoundError", "Page"]

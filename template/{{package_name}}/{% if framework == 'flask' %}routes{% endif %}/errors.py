@@ -1,0 +1,34 @@
+"""Every error is a JSON body with a `detail`: no HTML pages, no stack traces."""
+
+import logging
+
+from flask import Flask, Response, jsonify
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..services import NotFoundError
+
+log = logging.getLogger(__name__)
+
+
+def validation_error(error: ValidationError) -> Response:
+    """422 naming each invalid field, the same shape FastAPI uses."""
+    detail = error.errors(include_url=False, include_context=False, include_input=False)
+    response = jsonify(detail=detail)
+    response.status_code = 422
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(NotFoundError)
+    def not_found(error: NotFoundError) -> tuple[Response, int]:
+        return jsonify(detail=str(error)), 404
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        return jsonify(detail=error.description), error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error", exc_info=error)
+        return jsonify(detail="internal server error"), 500
