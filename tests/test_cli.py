@@ -1,0 +1,245 @@
+"""The `newbackend` command: flags, defaults, no terminal, bad input, and what it leaves behind."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import newbackend
+from newbackend import _create
+from newbackend.cli import app
+
+from .support import QUESTIONS
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return answers
+
+
+def listing(folder: Path) -> set[str]:
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"newbackend {newbackend.__version__}"
+
+
+def test_help_lists_the_create_command() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "create" in result.stdout
+
+
+def test_no_arguments_shows_help() -> None:
+    result = invoke()
+    assert "create" in result.stdout
+    assert "Usage" in result.stdout
+
+
+def test_create_help_offers_the_choices_of_copier_yml() -> None:
+    result = runner.invoke(app, ["create", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for question in ("framework", "database", "cache"):
+        choices = "|".join(QUESTIONS[question].choices)
+        assert f"[{choices}]" in result.stdout, question
+    for option in ("--resource", "--yes", "--no-git", "--output-dir", "--force"):
+        assert option in result.stdout
+
+
+def test_create_with_every_answer_as_a_flag(tmp_path: Path) -> None:
+    result = invoke(
+        "create", "todo", "--framework", "fastapi", "--database", "postgresql",
+        "--cache", "redis", "--resource", "task", "--yes", "-o", str(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "todo"
+    answers = answers_of(project)
+    assert (answers["framework"], answers["database"], answers["cache"]) == (
+        "fastapi", "postgresql", "redis",
+    )
+    assert answers["resource_plural"] == "tasks"
+    assert (project / "todo" / "routes" / "tasks.py").is_file()
+    assert "cd " in result.stdout and "python -m todo" in result.stdout
+    assert 'pip install -e ".[dev]" && pytest' in result.stdout
+
+
+def test_create_defaults_are_the_embedded_default(tmp_path: Path) -> None:
+    result = invoke("create", "todo", "--yes", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    answers = answers_of(tmp_path / "todo")
+    assert {key: answers[key] for key in ("framework", "database", "cache", "resource")} == {
+        "framework": "flask", "database": "sqlite", "cache": "memory", "resource": "todo",
+    }
+
+
+def test_create_makes_a_first_commit_with_a_clean_tree(tmp_path: Path) -> None:
+    assert invoke("create", "todo", "-y", "-o", str(tmp_path)).exit_code == 0
+    project = tmp_path / "todo"
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True)
+    assert len(log.stdout.splitlines()) == 1
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True)
+    assert status.stdout == ""
+    tracked = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True)
+    assert ".env" not in tracked.stdout.splitlines()
+    assert ".copier-answers.yml" in tracked.stdout.splitlines()
+
+
+def test_no_git_leaves_no_repository(tmp_path: Path) -> None:
+    assert invoke("create", "todo", "-y", "--no-git", "-o", str(tmp_path)).exit_code == 0
+    assert not (tmp_path / "todo" / ".git").exists()
+
+
+def test_a_missing_git_is_a_warning_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_create.shutil, "which", lambda name: None)
+    result = invoke("create", "todo", "-y", "-o", str(tmp_path))
+    assert result.exit_code == 0
+    assert "git not found" in result.stderr
+    assert (tmp_path / "todo" / "todo" / "app.py").is_file()
+
+
+def test_hyphenated_name_makes_folder_and_package(tmp_path: Path) -> None:
+    assert invoke("create", "my-shop", "-y", "--no-git", "-o", str(tmp_path)).exit_code == 0
+    assert (tmp_path / "my-shop" / "my_shop" / "app.py").is_file()
+
+
+def test_output_dir_is_created_when_missing(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b"
+    assert invoke("create", "todo", "-y", "--no-git", "-o", str(target)).exit_code == 0
+    assert (target / "todo" / "pyproject.toml").is_file()
+
+
+BAD_NAMES = ["", "../x", "a/b", "class", "import", "123abc", "my app", "flask", "redis", "Todo"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_a_bad_name_is_one_line_exit_1_and_nothing_written(tmp_path: Path, name: str) -> None:
+    result = invoke("create", name, "-y", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "project_name" in lines[0]
+    assert listing(tmp_path) == set()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--framework", "django"), ("--database", "oracle"), ("--cache", "memcached"),
+     ("--resource", "Bad Name")],
+)
+def test_an_unknown_choice_is_one_line_exit_1(tmp_path: Path, option: str, value: str) -> None:
+    result = invoke("create", "todo", option, value, "-y", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert value in lines[0]
+    assert listing(tmp_path) == set()
+
+
+def test_an_existing_non_empty_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "todo").mkdir()
+    (tmp_path / "todo" / "notes.txt").write_text("mine")
+    result = invoke("create", "todo", "-y", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert "--force" in result.stderr
+    assert listing(tmp_path) == {"todo", "todo/notes.txt"}
+
+
+def test_force_adds_the_project_but_keeps_every_user_file(tmp_path: Path) -> None:
+    folder = tmp_path / "todo"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    (folder / "README.md").write_text("my readme")
+    result = invoke("create", "todo", "-y", "--force", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert (folder / "README.md").read_text() == "my readme"
+    assert "kept your README.md" in result.stdout
+    assert (folder / "todo" / "app.py").is_file()
+
+
+def test_an_existing_empty_folder_is_fine(tmp_path: Path) -> None:
+    (tmp_path / "todo").mkdir()
+    assert invoke("create", "todo", "-y", "--no-git", "-o", str(tmp_path)).exit_code == 0
+    assert (tmp_path / "todo" / "pyproject.toml").is_file()
+
+
+def test_an_interruption_halfway_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+
+    real_run_copy = copier.run_copy
+
+    def interrupted(src: str, dst: Path, **kwargs: Any) -> None:
+        real_run_copy(src, dst, **kwargs)  # the whole project is written, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_copy", interrupted)
+    result = invoke("create", "todo", "-y", "-o", str(tmp_path))
+    assert result.exit_code == 130
+    assert "nothing was written" in result.stderr
+    assert listing(tmp_path) == set()
+
+
+def test_a_template_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copier
+
+    def broken(src: str, dst: Path, **kwargs: Any) -> None:
+        Path(dst).mkdir(parents=True)
+        (Path(dst) / "half.py").write_text("x = 1\n")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(copier, "run_copy", broken)
+    result = invoke("create", "todo", "-y", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert "failed to render" in result.stderr
+    assert listing(tmp_path) == set()
+
+
+def newbackend_command() -> list[str]:
+    script = shutil.which("newbackend", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "newbackend"]
+
+
+def test_no_terminal_and_no_yes_takes_defaults_and_never_waits(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [*newbackend_command(), "create", "todo", "--no-git"],
+        cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert answers_of(tmp_path / "todo")["framework"] == "flask"
+
+
+def test_the_console_script_end_to_end(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "200"}
+    completed = subprocess.run(
+        [*newbackend_command(), "create", "demo", "--framework", "fastapi", "-y", "-o", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Created" in completed.stdout
+    assert (tmp_path / "demo" / ".git").is_dir()
+    bad = subprocess.run(
+        [*newbackend_command(), "create", "class", "-y", "-o", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert bad.returncode == 1
+    assert len(bad.stderr.strip().splitlines()) == 1
