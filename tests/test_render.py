@@ -198,7 +198,7 @@ def test_an_irregular_plural_can_be_given(copie: Any) -> None:
 
 
 def test_each_project_gets_its_own_secret_only_in_the_gitignored_env(copie: Any) -> None:
-    first, second = render(copie), render(copie)
+    first, second = render(copie, database="postgresql"), render(copie, database="mysql")
     secrets = []
     for project in (first, second):
         env = dict(
@@ -208,10 +208,12 @@ def test_each_project_gets_its_own_secret_only_in_the_gitignored_env(copie: Any)
         )
         secrets.append(env["SECRET_KEY"])
         assert len(env["SECRET_KEY"]) == 64
+        assert len(env["DB_PASSWORD"]) == 32
         assert ".env" in (project / ".gitignore").read_text().splitlines()
         for name, content in files_of(project).items():
             if name != ".env":
                 assert env["SECRET_KEY"].encode() not in content, name
+                assert env["DB_PASSWORD"].encode() not in content, name
     assert secrets[0] != secrets[1]
 
 
@@ -232,3 +234,21 @@ def test_plain_copier_copy_works_without_trust(tmp_path: Path) -> None:
     assert answers["project_name"] == "todo"
     assert "secret_key" not in answers
     assert (tmp_path / "todo" / "todo" / "app.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("framework", "module"), [("flask", "flask"), ("fastapi", "fastapi"), ("fastapi", "starlette")]
+)
+def test_ruff_rejects_the_framework_outside_the_api_layer(
+    copie: Any, framework: str, module: str
+) -> None:
+    project = render(copie, framework=framework)
+    service = project / "todo" / "services" / "todos.py"
+    service.write_text(f"import {module}  # noqa: F401\n" + service.read_text())
+    completed = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID251", "."],
+        cwd=project, capture_output=True, text=True, check=False,
+    )
+    assert completed.returncode == 1
+    assert "todo/services/todos.py" in completed.stdout
+    assert "belongs in routes/ and app.py only" in completed.stdout
