@@ -36,13 +36,12 @@ for path in sorted(src.rglob("*")):
     if path.is_dir():
         continue
     relative = env.from_string(str(path.relative_to(src))).render(answers)
-    if not relative or "/" + "/" in "/" + relative + "/" or relative.endswith("/"):
+    templated = relative.endswith(".jinja")
+    relative = relative.removesuffix(".jinja")
+    if "" in relative.split("/"):  # a conditional name rendered empty: not for these answers
         continue
-    if relative.endswith(".jinja"):
-        target = dst / relative[: -len(".jinja")]
-        text = env.from_string(path.read_text()).render(answers)
-    else:
-        target, text = dst / relative, path.read_text()
+    target = dst / relative
+    text = env.from_string(path.read_text()).render(answers) if templated else path.read_text()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
 """

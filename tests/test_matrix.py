@@ -45,11 +45,14 @@ def test_generated_project_passes_its_own_checks(
     [
         ("my-shop", {"resource": "order_line_item", "framework": "fastapi"}),
         ("inventory-service-for-the-big-warehouse", {"resource": "box", "framework": "flask"}),
+        ("a" * 40, {"resource": "customer_support_ticket1", "cache": "redis"}),
+        ("a" * 39 + "b", {"resource": "customer_support_ticket1", "framework": "fastapi"}),
         ("people", {"resource": "person", "resource_plural": "people", "cache": "none"}),
     ],
-    ids=["hyphen-long-resource", "long-project-name", "irregular-plural"],
+    ids=["hyphen-long-resource", "long-project-name", "longest-flask", "longest-fastapi", "irregular-plural"],
 )
 def test_unusual_names_stay_lint_clean(tmp_path: Path, name: str, answers: dict[str, Any]) -> None:
     combination = {"framework": "flask", "database": "sqlite", "cache": "memory", **answers}
+    assert len(str(answers["resource"])) <= 24  # the longest copier.yml allows
     result = create_project(name, output_dir=tmp_path, answers=combination, git=False)
     check_project(result.path, combination)

@@ -1,14 +1,21 @@
 """Every error is a JSON body with a `detail`: no HTML pages, no stack traces."""
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..services import NotFoundError
 
 log = logging.getLogger(__name__)
+
+
+class ValidationErrorBody(BaseModel):
+    """The 422 body, as documented in /openapi.json."""
+
+    detail: list[dict[str, Any]]
 
 
 def validation_error(error: ValidationError) -> Response:
