@@ -21,6 +21,8 @@ PACKAGE_FILES = {
     "cache/base.py",
     "cache/memory.py",
     "config/__init__.py",
+    "config/http.py",
+    "config/logs.py",
     "config/settings.py",
     "migrations/env.py",
     "migrations/script.py.mako",
@@ -34,10 +36,12 @@ PACKAGE_FILES = {
     "routes/deps.py",
     "routes/errors.py",
     "routes/health.py",
+    "routes/middleware.py",
     "routes/todos.py",
     "services/__init__.py",
     "services/errors.py",
     "services/paging.py",
+    "services/ratelimit.py",
     "services/todos.py",
 }
 TOP_FILES = {
@@ -50,20 +54,30 @@ TOP_FILES = {
     "README.md",
     "alembic.ini",
     "compose.yaml",
+    "gunicorn.conf.py",
     "pyproject.toml",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/fixtures.py",
     "tests/test_cache.py",
+    "tests/test_faults.py",
     "tests/test_health.py",
     "tests/test_models_todos.py",
     "tests/test_routes_todos.py",
+    "tests/test_security.py",
     "tests/test_services_todos.py",
     "tests/test_settings.py",
 }
 # Files that may differ between two projects that differ only in the framework.
 API_LAYER = {"todo/app.py", "tests/conftest.py"}
-MANIFESTS = {".copier-answers.yml", ".env", "pyproject.toml", "README.md", "Dockerfile"}
+MANIFESTS = {
+    ".copier-answers.yml",
+    ".env",
+    "pyproject.toml",
+    "README.md",
+    "Dockerfile",
+    "gunicorn.conf.py",
+}
 
 
 def render(copie: Any, **answers: Any) -> Path:
@@ -88,7 +102,7 @@ def test_every_combination_renders_exactly_its_files(
     project = render(copie, **combination)
     expected = TOP_FILES | {f"todo/{name}" for name in PACKAGE_FILES}
     if combination["cache"] == "redis":
-        expected |= {"todo/cache/redis.py", "tests/test_cache_redis.py"}
+        expected |= {"todo/cache/redis.py", "tests/test_cache_redis.py", "tests/test_faults_redis.py"}
     assert set(files_of(project)) == expected
 
 

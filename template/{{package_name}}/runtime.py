@@ -4,6 +4,7 @@ Framework-neutral: Flask and FastAPI both keep one Runtime and ask it for a serv
 request, so wiring and health checks are written once.
 """
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from .config import Settings
 from .models import build_engine, build_session_factory, ping
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Runtime:
     settings: Settings
     engine: Engine
@@ -25,7 +26,9 @@ class Runtime:
     @classmethod
     def start(cls, settings: Settings) -> "Runtime":
         engine = build_engine(settings.database_url)
-        return cls(settings, engine, build_session_factory(engine), build_cache(settings))
+        runtime = cls(settings, engine, build_session_factory(engine), build_cache(settings))
+        _started.add(runtime)
+        return runtime
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """(usable, report): usable when the database answers; a cache fault only degrades."""
@@ -42,3 +45,12 @@ class Runtime:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_started: "weakref.WeakSet[Runtime]" = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Give every pool back; the production server calls this as a worker exits."""
+    for runtime in list(_started):
+        runtime.close()

@@ -7,7 +7,7 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..services import NotFoundError
+from ..services import NotFoundError, UnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFoundError)
     def not_found(error: NotFoundError) -> tuple[Response, int]:
         return jsonify(detail=str(error)), 404
+
+    @app.errorhandler(UnavailableError)
+    def unavailable(error: UnavailableError) -> tuple[Response, int, dict[str, str]]:
+        return jsonify(detail=str(error)), 503, {"Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:

@@ -10,5 +10,13 @@ bp = APIBlueprint("health", __name__, abp_tags=[Tag(name="health")])
 
 @bp.get("/health")
 def health() -> tuple[Response, int]:
+    """Liveness and a report: 503 while the database cannot be used."""
+    usable, report = runtime().health()
+    return jsonify(report), 200 if usable else 503
+
+
+@bp.get("/ready")
+def ready() -> tuple[Response, int]:
+    """Readiness: send traffic only while the database answers (a cache fault only degrades)."""
     usable, report = runtime().health()
     return jsonify(report), 200 if usable else 503
