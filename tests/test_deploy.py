@@ -51,9 +51,10 @@ def dotenv(path: Path) -> dict[str, str]:
     )
 
 
-@pytest.fixture(params=COMBINATIONS, ids=combination_id)
-def project(request: pytest.FixtureRequest, copie: Any) -> tuple[Path, dict[str, str]]:
-    return render(copie, request.param), request.param
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=combination_id)
+def project(request: pytest.FixtureRequest, copie_session: Any) -> tuple[Path, dict[str, str]]:
+    """One rendering per combination, shared by the checks below (they only read it)."""
+    return render(copie_session, request.param), request.param
 
 
 def test_dockerfile_is_hadolint_clean_pinned_and_non_root(
