@@ -36,8 +36,10 @@ def register_error_handlers(app: Flask) -> None:
         return jsonify(detail=str(error)), 503, {"Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response, int]:
-        return jsonify(detail=error.description), error.code or 500
+    def http_error(error: HTTPException) -> tuple[Response, int, dict[str, str]]:
+        # Keep what the error says in headers (e.g. Allow on a 405), but answer in JSON.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return jsonify(detail=error.description), error.code or 500, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:
