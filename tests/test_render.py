@@ -266,3 +266,41 @@ def test_ruff_rejects_the_framework_outside_the_api_layer(
     assert completed.returncode == 1
     assert "todo/services/todos.py" in completed.stdout
     assert "belongs in routes/ and app.py only" in completed.stdout
+
+
+ADVERSARIAL = [
+    'x"; import os #',
+    "'''\"\"\" and a docstring breaker",
+    "yaml: [a, {b}] - c # d &anchor *ref !tag",
+    "{{ 7 * 7 }} {% raw %} ${HOME} `id` $(id)",
+    "\\ backslash \\n \\u0000 \\",
+    "ünïcødé — ✓ 🙂",
+]
+
+
+@pytest.mark.parametrize("description", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+@pytest.mark.parametrize("framework", ["flask", "fastapi"])
+def test_hostile_answers_render_inert_valid_files(
+    copie: Any, description: str, framework: str
+) -> None:
+    project = render(copie, description=description, framework=framework, cache="redis")
+    for name, content in files_of(project).items():
+        text = content.decode()
+        if name.endswith(".py"):
+            ast.parse(text, filename=name)
+        elif name.endswith(".toml"):
+            tomllib.loads(text)
+        elif name.endswith((".yml", ".yaml")):
+            yaml.safe_load(text)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == description
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["description"] == description
+    assert "49" not in (project / "README.md").read_text().split("\n", 3)[2]  # not evaluated
+
+
+@pytest.mark.parametrize("description", ["two\nlines", "tab\there", "nul\x00"])
+def test_a_description_with_control_characters_is_refused(copie: Any, description: str) -> None:
+    result = copie.copy(extra_answers={"project_name": "todo", "description": description})
+    assert result.exit_code != 0
+    assert "description" in str(result.exception)

@@ -27,7 +27,8 @@ def register_error_handlers(app: FastAPI) -> None:
         headers = dict(error.headers or {})
         if error.status_code == 405:  # every method of the path, not only the first route's
             headers["Allow"] = ", ".join(sorted(allowed_methods(request)))
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        body = {"detail": error.detail}
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, _error: BodyTooLarge) -> JSONResponse:
