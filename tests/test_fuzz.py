@@ -51,7 +51,7 @@ def test_schemathesis_finds_nothing(tmp_path: Path, combination: dict[str, str])
                 [SCHEMATHESIS, "run", f"http://127.0.0.1:{port}/openapi.json", "--checks", "all",
                  "--max-examples", EXAMPLES, "--seed", "1", "--request-timeout", "10"],
                 capture_output=True, text=True, timeout=600, check=False,
-                env={**os.environ, "NO_COLOR": "1"},
+                env={**os.environ, "NO_COLOR": "1"}, cwd=tmp_path,  # its cache stays there
             )
         finally:
             server.terminate()
