@@ -105,7 +105,7 @@ def project_environment(combination: dict[str, str]) -> Iterator[dict[str, str]]
     }
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["MYPY_CACHE_DIR"] = str(Path(os.environ.get("NEWBACKEND_MYPY_CACHE", tempfile.gettempdir())) / (
-        f"newbackend-mypy-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        f"newbackend-mypy-{os.getppid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     ))
     if combination["cache"] == "redis":
         require_server("Redis", REDIS_URL)
