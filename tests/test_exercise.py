@@ -7,6 +7,7 @@ four layers. Tests that change a project work on a copy.
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from newbackend._exercise import (
 )
 
 from .support import PYTHON, needs_services, project_environment, run
+from .test_e2e import free_port, request, wait_until_serving
 
 pytestmark = pytest.mark.matrix
 
@@ -199,3 +201,37 @@ def test_each_layer_is_done_as_soon_as_its_functions_are_back(
     assert result.ok, result.to_json()
     assert states(result) == dict.fromkeys(LAYERS, "done")
     assert functions_left(project, read_exercise(project)) == ()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi"])
+def test_exercise_project_starts_and_answers_where_it_is_finished(
+    tmp_path: Path, framework: str
+) -> None:
+    project = create_project(
+        "todo",
+        output_dir=tmp_path,
+        answers={"framework": framework},
+        git=False,
+        exercise=EXERCISE_LAYERS,
+    ).path
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path}/app.db"}
+    server = subprocess.Popen(
+        [PYTHON, "-m", "todo"],
+        cwd=project,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base}/health", server)
+        assert request("GET", f"{base}/health")[0] == 200  # config, models, cache wiring: given
+        status, error = request("POST", f"{base}/todos", {"title": ""})
+        assert status == 422 and error["detail"]  # validation is given too
+        assert request("GET", f"{base}/todos") == (500, {"detail": "internal server error"})
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "routes layer: list_todos is yours to write" in output  # the log says what is missing
