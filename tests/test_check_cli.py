@@ -1,6 +1,7 @@
 """`create --exercise` and `check` through the CLI: options, output, bad input."""
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ import pytest
 from newbackend._exercise import EXERCISE_FILE, GUIDE_FILE
 from newbackend.cli import app
 from typer.testing import CliRunner
+
+from .support import PYTHON
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
@@ -145,19 +148,14 @@ def test_check_of_a_finished_project_passes(tmp_path: Path) -> None:
 
 
 def test_check_reports_code_that_does_not_load(projects: dict[str, Path], tmp_path: Path) -> None:
-    project = (
-        Path(
-            subprocess.run(
-                ["cp", "-r", str(projects["flask:routes"]), str(tmp_path)], check=True
-            ).args[-1]
-        )
-        / "todo"
-    )
+    project = Path(shutil.copytree(projects["flask:routes"], tmp_path / "todo"))
     service = project / "todo" / "services" / "todos.py"
     service.write_text(service.read_text() + "\ndef broken(:\n")
     code, data = check_json(project)
     assert code == 1
-    assert data["error"] and "SyntaxError" in data["error"]
+    assert data["error"].startswith("the tests could not start: SyntaxError")
+    last_line = len(service.read_text().splitlines())
+    assert data["error"].endswith(f"(todo/services/todos.py, line {last_line})")
     assert set(states(data).values()) == {"error"}
 
 
@@ -170,3 +168,13 @@ def test_check_of_a_folder_that_is_no_project_is_one_line(tmp_path: Path, target
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "is not a project to check" in lines[0]
+
+
+def test_check_with_an_interpreter_without_pytest_says_so(
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
+    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    bare = tmp_path / "bare" / "bin" / "python"
+    code, data = check_json(projects["flask:routes"], "--python", str(bare))
+    assert code == 1
+    assert data["error"].startswith(f"pytest is not installed for {bare}")

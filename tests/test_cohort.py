@@ -210,12 +210,13 @@ def test_cohort_report_shows_every_student_by_layer(
     }
     assert rows["alan"]["note"] == "models: list is ordered and paged"
     assert states("grace") == {
-        "routes": todo,
+        "routes": "waiting",
         "services": todo,
         "models": done,
         "cache": done,
         "config": done,
     }
+    assert rows["grace"]["note"] == "services: create returns the stored item as json"
     assert states("edsger") == {**dict.fromkeys(LAYERS, done), "routes": todo}
     assert states("barbara") == dict.fromkeys(LAYERS, done)
     assert rows["barbara"]["passed"] == rows["barbara"]["total"] != "0"

@@ -134,7 +134,7 @@ def check_project(
     run = _run_tests(project, interpreter, layers, timeout, env)
     duration = time.monotonic() - started
     tests = _tests(run.events)
-    error = _run_error(run, tests, interpreter, timeout)
+    error = _run_error(run, tests, interpreter, timeout, project)
     reports = []
     for name in [*LAYERS, OTHER]:
         members = [test for test in tests if test.layer == name]
@@ -261,7 +261,9 @@ def _tests(events: list[dict[str, Any]]) -> list[TestResult]:
     return tests
 
 
-def _run_error(run: _Run, tests: list[TestResult], interpreter: str, timeout: float) -> str | None:
+def _run_error(
+    run: _Run, tests: list[TestResult], interpreter: str, timeout: float, project: Path
+) -> str | None:
     if run.timed_out:
         started = [event["id"] for event in run.events if event["event"] == "start"]
         where = f" in {started[-1]}" if started else ""
@@ -275,17 +277,25 @@ def _run_error(run: _Run, tests: list[TestResult], interpreter: str, timeout: fl
     if broken:
         return f"{broken[0]['id'] or 'the tests'} could not be loaded: {broken[0]['message']}"
     if not tests and run.returncode not in (0, 5):
-        return f"the tests could not start: {_last_error(run.output)}"
+        return f"the tests could not start: {_last_error(run.output, project)}"
     if any(test.outcome == "not run" for test in tests):
-        return f"the test run stopped early (exit code {run.returncode}): {_last_error(run.output)}"
+        stopped = f"the test run stopped early (exit code {run.returncode})"
+        return f"{stopped}: {_last_error(run.output, project)}"
     return None
 
 
-def _last_error(output: str) -> str:
+def _last_error(output: str, project: Path) -> str:
+    """The error that stopped the run, and where it was raised in the project's own code."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
     named = [line for line in lines if re.search(r"\w+(Error|Exception)\b", line)]
-    return (errors or named or lines or ["no output"])[-1][:300]
+    message = (errors or named or lines or ["no output"])[-1][:300]
+    places = re.findall(r'File "([^"]+)", line (\d+)', output)
+    own = [(path, line) for path, line in places if Path(path).is_relative_to(project)]
+    if own:
+        path, line = own[-1]
+        message += f" ({Path(path).relative_to(project).as_posix()}, line {line})"
+    return message
 
 
 def _layer_report(

@@ -113,7 +113,8 @@ def _print_check(result: CheckResult) -> None:
         if result.exercise:
             left = layer.functions_left
             row.append(Text("" if left is None else str(len(left))))
-        row.append(_failure_text(layer))
+        run_failed = layer.state == "error" and layer.first_failure is not None
+        row.append(Text("the run failed (below)") if run_failed else _failure_text(layer))
         table.add_row(*row)
     console.print(table)
     if result.error:
@@ -143,7 +144,7 @@ def _next_step(result: CheckResult) -> Text:
     pending = sum(layer.state != "done" for layer in result.layers)
     text = Text(f"{pending} of {len(result.layers)} layers not done yet.")
     first = result.next_layer()
-    if first is not None and first.name in LAYERS:
+    if first is not None and first.name in LAYERS and result.error is None:
         text.append(f" Next: {first.name} (pytest -m {first.name}).")
     return text
 
@@ -186,15 +187,16 @@ def cohort_create(
     ] = None,
 ) -> None:
     """Make one exercise project per student of ROSTER, each a git repository."""
-    from ._cohort import create_cohort
+    from ._cohort import create_cohort, read_roster
 
     given = {"framework": framework, "database": database, "cache": cache}
     given |= {"resource": resource, "description": description}
     answers = {key: value for key, value in given.items() if value is not None}
     try:
         chosen = parse_layers(layers)
+        total = len(read_roster(roster))
         with _progress("Creating") as progress:
-            task = progress.add_task("students", total=None)
+            task = progress.add_task("students", total=total)
             students = create_cohort(
                 roster,
                 out,
