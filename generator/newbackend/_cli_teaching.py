@@ -1,5 +1,7 @@
 """The teaching commands: `check` and `cohort create|report|sync` (adapters, like cli.py)."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -194,9 +196,7 @@ def cohort_create(
     answers = {key: value for key, value in given.items() if value is not None}
     try:
         chosen = parse_layers(layers)
-        total = len(read_roster(roster))
-        with _progress("Creating") as progress:
-            task = progress.add_task("students", total=total)
+        with _progress("Creating", len(read_roster(roster))) as advance:
             students = create_cohort(
                 roster,
                 out,
@@ -205,7 +205,7 @@ def cohort_create(
                 layers=chosen,
                 template=template,
                 vcs_ref=vcs_ref,
-                on_created=lambda student: progress.advance(task),
+                on_created=advance,
             )
     except NewbackendError as error:
         fail(str(error))
@@ -246,15 +246,13 @@ def cohort_report(
     from ._cohort import load_students, report_cohort, write_csv, write_html
 
     try:
-        total = len(load_students(folder))
-        with _progress("Checking") as progress:
-            task = progress.add_task("students", total=total)
+        with _progress("Checking", len(load_students(folder))) as advance:
             report = report_cohort(
                 folder,
                 timeout=timeout,
                 jobs=jobs,
                 python=python,
-                on_checked=lambda student: progress.advance(task),
+                on_checked=advance,
             )
         csv_file = csv_path or folder / "report.csv"
         html_file = html_path or folder / "report.html"
@@ -313,12 +311,8 @@ def cohort_sync(
     from ._sync import sync_cohort
 
     try:
-        total = len(load_students(folder))
-        with _progress("Updating") as progress:
-            task = progress.add_task("students", total=total)
-            outcomes = sync_cohort(
-                folder, to, commit=commit, on_synced=lambda *_: progress.advance(task)
-            )
+        with _progress("Updating", len(load_students(folder))) as advance:
+            outcomes = sync_cohort(folder, to, commit=commit, on_synced=advance)
     except NewbackendError as error:
         fail(str(error))
     table = Table(title=f"{folder.name}: starter update")
@@ -336,16 +330,22 @@ def cohort_sync(
     console.print(", ".join(f"{n} {status}" for status, n in counts.items() if n), markup=False)
 
 
-def _progress(verb: str) -> Progress:
-    """A progress bar on stderr, gone when done: stdout keeps only the result."""
-    return Progress(
+@contextmanager
+def _progress(verb: str, total: int) -> Iterator[Callable[..., None]]:
+    """A progress bar over the students on stderr, gone when done: stdout keeps the result.
+
+    Yields the callback that moves it one student on.
+    """
+    with Progress(
         TextColumn(f"{verb} [progress.description]{{task.description}}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
-    )
+    ) as progress:
+        task = progress.add_task("students", total=total)
+        yield lambda *_: progress.advance(task)
 
 
 __all__ = ["check", "cohort", "cohort_table", "diagram"]
