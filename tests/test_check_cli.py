@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newbackend._console import console
 from newbackend._exercise import EXERCISE_FILE, GUIDE_FILE
 from newbackend.cli import app
 from typer.testing import CliRunner
@@ -121,7 +122,10 @@ def test_only_the_chosen_layers_are_to_do_and_layers_above_them_wait(
             assert layer["first_failure"]["message"].startswith(f"{layer['waiting_for'][0]} layer")
 
 
-def test_check_draws_the_layers_and_a_table(projects: dict[str, Path]) -> None:
+def test_check_draws_the_layers_and_a_table(
+    projects: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console, "_width", 250)  # a wide terminal: no cell wraps
     result = invoke("check", str(projects["fastapi:services"]))
     assert result.exit_code == 1
     out = result.stdout
