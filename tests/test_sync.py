@@ -127,6 +127,12 @@ def test_sync_to_a_named_tag_and_without_a_commit(starter: Path, tmp_path: Path)
     ).path
     release_v2(starter)
     git(starter, "tag", "v3")  # newer, same content: --to picks v2
+    unknown = update_project(project, "v9")
+    assert (unknown.status, unknown.detail) == (
+        "failed",
+        "Unknown revision: 'v9' (nothing changed)",
+    )
+    assert git(project, "status", "--porcelain") == ""
     outcome = update_project(project, "v2", commit=False)
     assert (outcome.status, outcome.detail) == ("updated", "v1 → v2, not committed")
     assert answers(project)["_commit"] == "v2"

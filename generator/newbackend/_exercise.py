@@ -241,7 +241,7 @@ def functions_left(project: Path, exercise: Exercise) -> tuple[Task, ...]:
     for file, tasks in _by_file(exercise.tasks).items():
         try:
             tree: ast.Module | None = ast.parse((project / file).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
+        except (OSError, SyntaxError, ValueError, RecursionError):
             tree = None  # unreadable: every function in it still counts as to do
         left += [task for task in tasks if tree is None or _still_blank(tree, task)]
     return tuple(left)

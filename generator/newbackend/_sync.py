@@ -7,7 +7,6 @@ markers. `update_project` is the one place that calls copier for this; it can la
 `newbackend update` instead.
 """
 
-import subprocess
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ def update_project(project: Path, to: str | None = None, *, commit: bool = True)
     for a person to resolve.
     """
     from copier import run_update  # ~0.6 s to import; only when an update really runs
-    from copier.errors import CopierError, UserMessageError
 
     if not (project / ".git").exists():
         return SyncOutcome("skipped", "not a git repository")
@@ -61,10 +59,11 @@ def update_project(project: Path, to: str | None = None, *, commit: bool = True)
                 unsafe=False,
                 conflict="inline",
             )
-    except (UserMessageError, CopierError, OSError, subprocess.CalledProcessError) as error:
+    except Exception as error:  # copier's own errors, git's (through plumbum), a bad tag
         _discard_changes(project)
-        return SyncOutcome("failed", f"{str(error).splitlines()[0]} (nothing changed)")
-    except BaseException:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return SyncOutcome("failed", f"{reason} (nothing changed)")
+    except BaseException:  # Ctrl-C: leave this student as they were, then stop
         _discard_changes(project)
         raise
     after = _version(project)
