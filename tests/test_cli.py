@@ -99,6 +99,25 @@ def test_create_makes_a_first_commit_with_a_clean_tree(tmp_path: Path) -> None:
     assert ".copier-answers.yml" in tracked.stdout.splitlines()
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_no_secret_is_in_any_tracked_file(tmp_path: Path, database: str) -> None:
+    assert invoke("create", "todo", "-y", "--database", database, "-o", str(tmp_path)).exit_code == 0
+    project = tmp_path / "todo"
+    secrets = [
+        line.split("=", 1)[1]
+        for line in (project / ".env").read_text().splitlines()
+        if line.startswith(("SECRET_KEY=", "DB_PASSWORD="))
+    ]
+    assert secrets and all(len(secret) >= 32 for secret in secrets)
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    for name in filter(None, tracked):
+        content = (project / name).read_bytes()
+        for secret in secrets:
+            assert secret.encode() not in content, name
+
+
 def test_no_git_leaves_no_repository(tmp_path: Path) -> None:
     assert invoke("create", "todo", "-y", "--no-git", "-o", str(tmp_path)).exit_code == 0
     assert not (tmp_path / "todo" / ".git").exists()

@@ -55,16 +55,19 @@ def wait_until_serving(url: str, process: subprocess.Popen[str], seconds: float 
 
 @pytest.mark.parametrize("framework", ["flask", "fastapi"])
 def test_fresh_venv_install_then_serve_over_http(tmp_path: Path, framework: str) -> None:
-    project = create_project(
-        "todo", output_dir=tmp_path, answers={"framework": framework}, git=False
-    ).path
+    project = create_project("todo", output_dir=tmp_path, answers={"framework": framework}).path
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
     python = str(venv / "bin" / "python")
     run([python, "-m", "pip", "install", "-q", f"{project}[dev]"], tmp_path, timeout=900)
 
-    # The project's own tests, in its own environment.
+    # The project's own tests, in its own environment; its pre-commit hooks on the fresh clone.
     run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
+    hooks_env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    hooks_env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    run([python, "-m", "pre_commit", "run", "--all-files"], clone, hooks_env)
 
     # `python -m todo` from an unrelated folder: the installed package carries its migrations.
     workdir = tmp_path / "run"

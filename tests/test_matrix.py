@@ -48,8 +48,16 @@ def test_generated_project_passes_its_own_checks(
         ("a" * 40, {"resource": "customer_support_ticket1", "cache": "redis"}),
         ("a" * 39 + "b", {"resource": "customer_support_ticket1", "framework": "fastapi"}),
         ("people", {"resource": "person", "resource_plural": "people", "cache": "none"}),
+        ("zoo", {"resource": "zebra", "framework": "fastapi", "cache": "redis"}),
     ],
-    ids=["hyphen-long-resource", "long-project-name", "longest-flask", "longest-fastapi", "irregular-plural"],
+    ids=[
+        "hyphen-long-resource",
+        "long-project-name",
+        "longest-flask",
+        "longest-fastapi",
+        "irregular-plural",
+        "resource-sorting-last",
+    ],
 )
 def test_unusual_names_stay_lint_clean(tmp_path: Path, name: str, answers: dict[str, Any]) -> None:
     combination = {"framework": "flask", "database": "sqlite", "cache": "memory", **answers}

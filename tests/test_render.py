@@ -21,6 +21,8 @@ PACKAGE_FILES = {
     "cache/base.py",
     "cache/memory.py",
     "config/__init__.py",
+    "config/http.py",
+    "config/logs.py",
     "config/settings.py",
     "migrations/env.py",
     "migrations/script.py.mako",
@@ -34,14 +36,25 @@ PACKAGE_FILES = {
     "routes/deps.py",
     "routes/errors.py",
     "routes/health.py",
+    "routes/middleware.py",
     "routes/todos.py",
     "services/__init__.py",
     "services/errors.py",
     "services/paging.py",
+    "services/ratelimit.py",
     "services/todos.py",
 }
 TOP_FILES = {
     ".copier-answers.yml",
+    ".github/workflows/ci.yml",
+    ".pre-commit-config.yaml",
+    "deploy/nginx.conf",
+    "deploy/k8s/configmap.yaml",
+    "deploy/k8s/deployment.yaml",
+    "deploy/k8s/kustomization.yaml",
+    "deploy/k8s/migrate-job.yaml",
+    "deploy/k8s/secret.example.yaml",
+    "deploy/k8s/service.yaml",
     ".dockerignore",
     ".env",
     ".env.example",
@@ -50,20 +63,30 @@ TOP_FILES = {
     "README.md",
     "alembic.ini",
     "compose.yaml",
+    "gunicorn.conf.py",
     "pyproject.toml",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/fixtures.py",
     "tests/test_cache.py",
+    "tests/test_faults.py",
     "tests/test_health.py",
     "tests/test_models_todos.py",
     "tests/test_routes_todos.py",
+    "tests/test_security.py",
     "tests/test_services_todos.py",
     "tests/test_settings.py",
 }
 # Files that may differ between two projects that differ only in the framework.
 API_LAYER = {"todo/app.py", "tests/conftest.py"}
-MANIFESTS = {".copier-answers.yml", ".env", "pyproject.toml", "README.md", "Dockerfile"}
+MANIFESTS = {
+    ".copier-answers.yml",
+    ".env",
+    "pyproject.toml",
+    "README.md",
+    "Dockerfile",
+    "gunicorn.conf.py",
+}
 
 
 def render(copie: Any, **answers: Any) -> Path:
@@ -88,7 +111,9 @@ def test_every_combination_renders_exactly_its_files(
     project = render(copie, **combination)
     expected = TOP_FILES | {f"todo/{name}" for name in PACKAGE_FILES}
     if combination["cache"] == "redis":
-        expected |= {"todo/cache/redis.py", "tests/test_cache_redis.py"}
+        expected |= {"todo/cache/redis.py", "tests/test_cache_redis.py", "tests/test_faults_redis.py"}
+    if combination["database"] == "sqlite":
+        expected |= {"deploy/k8s/volume.yaml"}
     assert set(files_of(project)) == expected
 
 
@@ -127,6 +152,7 @@ def test_database_choice_changes_no_model_or_service_code(copie: Any) -> None:
     for database in ("postgresql", "mysql"):
         other = files_of(render(copie, database=database))
         differing = {name for name in sqlite if sqlite[name] != other.get(name)}
+        differing -= {name for name in differing if name.startswith(("deploy/", ".github/"))}
         assert differing <= {
             "todo/config/settings.py",
             "compose.yaml",
@@ -252,3 +278,41 @@ def test_ruff_rejects_the_framework_outside_the_api_layer(
     assert completed.returncode == 1
     assert "todo/services/todos.py" in completed.stdout
     assert "belongs in routes/ and app.py only" in completed.stdout
+
+
+ADVERSARIAL = [
+    'x"; import os #',
+    "'''\"\"\" and a docstring breaker",
+    "yaml: [a, {b}] - c # d &anchor *ref !tag",
+    "{{ 7 * 7 }} {% raw %} ${HOME} `id` $(id)",
+    "\\ backslash \\n \\u0000 \\",
+    "ünïcødé — ✓ 🙂",
+]
+
+
+@pytest.mark.parametrize("description", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+@pytest.mark.parametrize("framework", ["flask", "fastapi"])
+def test_hostile_answers_render_inert_valid_files(
+    copie: Any, description: str, framework: str
+) -> None:
+    project = render(copie, description=description, framework=framework, cache="redis")
+    for name, content in files_of(project).items():
+        text = content.decode()
+        if name.endswith(".py"):
+            ast.parse(text, filename=name)
+        elif name.endswith(".toml"):
+            tomllib.loads(text)
+        elif name.endswith((".yml", ".yaml")):
+            yaml.safe_load(text)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == description
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["description"] == description
+    assert "49" not in (project / "README.md").read_text().split("\n", 3)[2]  # not evaluated
+
+
+@pytest.mark.parametrize("description", ["two\nlines", "tab\there", "nul\x00"])
+def test_a_description_with_control_characters_is_refused(copie: Any, description: str) -> None:
+    result = copie.copy(extra_answers={"project_name": "todo", "description": description})
+    assert result.exit_code != 0
+    assert "description" in str(result.exception)

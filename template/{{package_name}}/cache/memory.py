@@ -9,7 +9,7 @@ import time
 from collections import OrderedDict
 
 
-class MemoryCache:
+class MemoryStore:
     name = "memory"
 
     def __init__(self, *, prefix: str, ttl: float, max_entries: int) -> None:

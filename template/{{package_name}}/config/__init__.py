@@ -1,5 +1,13 @@
 """Configuration: every setting comes from the environment (or `.env`)."""
 
-from .settings import Settings, get_settings
+from .logs import configure_logging, request_id
+from .settings import ConfigurationError, Settings, get_settings, load_settings
 
-__all__ = ["Settings", "get_settings"]
+__all__ = [
+    "ConfigurationError",
+    "Settings",
+    "configure_logging",
+    "get_settings",
+    "load_settings",
+    "request_id",
+]

@@ -1,10 +1,16 @@
 """One engine per process, one session per request."""
 
+import logging
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from ..services.errors import UnavailableError
+
+log = logging.getLogger(__name__)
 
 
 def build_engine(url: str) -> Engine:
@@ -12,17 +18,21 @@ def build_engine(url: str) -> Engine:
 
     SQLite gets foreign keys and WAL on every connection; servers get a pool that checks
     connections before use (a restarted database is survived) and, for MySQL, recycles them
-    before the server's idle timeout closes them.
+    before the server's idle timeout closes them. Losing the database raises UnavailableError
+    (the API answers 503) instead of a driver error.
     """
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
-    if backend in {"mysql", "mariadb"}:
-        options["pool_recycle"] = 3600
-    return create_engine(url, **options)
+    else:
+        options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+        options["pool_timeout"] = 10
+        if backend in {"mysql", "mariadb"}:
+            options["pool_recycle"] = 3600
+        engine = create_engine(url, **options)
+    event.listen(engine, "handle_error", _unavailable)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,6 +41,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _unavailable(context: ExceptionContext) -> Exception | None:
+    """Connection lost or refused: an UnavailableError in place of the driver's error."""
+    if context.is_disconnect or context.connection is None:
+        log.warning("database unavailable: %s", context.original_exception)
+        return UnavailableError("database unavailable")
+    return None
 
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -47,3 +65,15 @@ def ping(engine: Engine) -> bool:
     except Exception:
         return False
     return True
+
+
+def wait_for_database(engine: Engine, timeout: float) -> None:
+    """Wait up to `timeout` seconds for the database, so a server started with it is not lost."""
+    deadline = time.monotonic() + timeout
+    delay = 0.25
+    while not ping(engine):
+        if time.monotonic() >= deadline:
+            raise UnavailableError(f"database not reachable after {timeout:g} s")
+        log.warning("waiting for the database …")
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)

@@ -1,8 +1,10 @@
-"""Paging for list reads."""
+"""Limits on what one request may ask for."""
 
 from pydantic import BaseModel, Field
 
 PAGE_SIZE_MAX = 100
+# Ids are 32-bit integers on every database; a larger one cannot exist (404 would be a lie).
+ID_MAX = 2**31 - 1
 
 
 class Page(BaseModel):

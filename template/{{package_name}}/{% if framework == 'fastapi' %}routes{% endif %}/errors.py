@@ -4,8 +4,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
-from ..services import NotFoundError
+from ..services import NotFoundError, UnavailableError
+from .middleware import BodyTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +17,37 @@ def register_error_handlers(app: FastAPI) -> None:
     async def not_found(_request: Request, error: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)
 
+    @app.exception_handler(UnavailableError)
+    async def unavailable(_request: Request, error: UnavailableError) -> JSONResponse:
+        headers = {"Retry-After": "5"}
+        return JSONResponse({"detail": str(error)}, status_code=503, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # every method of the path, not only the first route's
+            headers["Allow"] = ", ".join(sorted(allowed_methods(request)))
+        body = {"detail": error.detail}
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(_request: Request, _error: BodyTooLarge) -> JSONResponse:
+        return JSONResponse({"detail": "request body too large"}, status_code=413)
+
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=error)
         return JSONResponse({"detail": "internal server error"}, status_code=500)
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """The methods the OpenAPI document gives this path (Starlette names only one route's)."""
+    path = request.url.path.strip("/").split("/")
+    for template, operations in request.app.openapi()["paths"].items():
+        parts = template.strip("/").split("/")
+        if len(parts) == len(path) and all(
+            want == have or (want.startswith("{") and want.endswith("}"))
+            for want, have in zip(parts, path, strict=True)
+        ):
+            return {method.upper() for method in operations}
+    return set()

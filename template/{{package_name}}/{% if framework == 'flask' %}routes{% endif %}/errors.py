@@ -7,7 +7,7 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..services import NotFoundError
+from ..services import NotFoundError, UnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,15 @@ def register_error_handlers(app: Flask) -> None:
     def not_found(error: NotFoundError) -> tuple[Response, int]:
         return jsonify(detail=str(error)), 404
 
+    @app.errorhandler(UnavailableError)
+    def unavailable(error: UnavailableError) -> tuple[Response, int, dict[str, str]]:
+        return jsonify(detail=str(error)), 503, {"Retry-After": "5"}
+
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response, int]:
-        return jsonify(detail=error.description), error.code or 500
+    def http_error(error: HTTPException) -> tuple[Response, int, dict[str, str]]:
+        # Keep what the error says in headers (e.g. Allow on a 405), but answer in JSON.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return jsonify(detail=error.description), error.code or 500, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:

@@ -1,14 +1,35 @@
-"""`/health`: is the database usable, which cache is in use and does it answer."""
+"""`/health` and `/ready`: is the database usable, which cache is in use and does it answer."""
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3.types import ResponseDict
+from pydantic import RootModel
 
+from ..runtime import HealthReport
 from .deps import runtime
 
 bp = APIBlueprint("health", __name__, abp_tags=[Tag(name="health")])
 
 
-@bp.get("/health")
+class Report(RootModel[HealthReport]):
+    pass
+
+
+REPORTS: ResponseDict = {200: Report, 503: Report}
+
+
+def report() -> tuple[Response, int]:
+    usable, body = runtime().health()
+    return jsonify(body), 200 if usable else 503
+
+
+@bp.get("/health", responses=REPORTS)
 def health() -> tuple[Response, int]:
-    usable, report = runtime().health()
-    return jsonify(report), 200 if usable else 503
+    """Liveness and a report: 503 while the database cannot be used."""
+    return report()
+
+
+@bp.get("/ready", responses=REPORTS)
+def ready() -> tuple[Response, int]:
+    """Readiness: send traffic only while the database answers (a cache fault only degrades)."""
+    return report()
