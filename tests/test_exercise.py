@@ -105,7 +105,7 @@ def test_exercise_changes_only_the_chosen_functions(pair: Pair, tmp_path: Path) 
     assert {name for name in original if original[name] != exercise[name]} == touched
     assert {task.layer for task in pair.record.tasks} == set(EXERCISE_LAYERS)
     if pair.combination["cache"] == "redis":
-        assert any(task.function.startswith("RedisCache.") for task in pair.record.tasks)
+        assert any(task.function.startswith("RedisStore.") for task in pair.record.tasks)
     # Putting every body back gives the original, apart from the import markers.
     solved = pair.copy(tmp_path)
     restore(solved, pair.original, pair.record.tasks)

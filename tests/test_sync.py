@@ -26,8 +26,9 @@ pytestmark = pytest.mark.matrix
 
 runner = CliRunner()
 PAGING = "todo/services/paging.py"
-V1_LINE = '"""Paging for list reads."""'
-V2_LINE = '"""Paging for list reads; the starter fix of v2."""'
+TEMPLATE_PAGING = ROOT / "template" / "{{package_name}}" / "services" / "paging.py"
+V1_LINE = TEMPLATE_PAGING.read_text().splitlines()[0]  # its docstring
+V2_LINE = '"""Paging: the starter fix of v2."""'
 
 
 def git(folder: Path, *args: str) -> str:
@@ -57,7 +58,7 @@ def starter(tmp_path: Path) -> Path:
 def release_v2(starter: Path) -> None:
     paging = starter / "template" / "{{package_name}}" / "services" / "paging.py"
     assert V1_LINE in paging.read_text()
-    paging.write_text(paging.read_text().replace(V1_LINE, V2_LINE))
+    paging.write_text(paging.read_text().replace(V1_LINE, V2_LINE, 1))
     git(starter, "commit", "-q", "-am", "starter v2: a fix")
     git(starter, "tag", "v2")
 
@@ -84,7 +85,7 @@ def test_sync_updates_clean_projects_keeps_work_and_reports_the_rest(
     git(ann, "commit", "-q", "-am", "cache layer")
     (cohort / "bob" / "notes.txt").write_text("half done")
     cat_paging = cohort / "cat" / PAGING
-    cat_paging.write_text(cat_paging.read_text().replace(V1_LINE, '"""Paging, my way."""'))
+    cat_paging.write_text(cat_paging.read_text().replace(V1_LINE, '"""Paging, my way."""', 1))
     git(cohort / "cat", "commit", "-q", "-am", "my paging")
     release_v2(starter)
 

@@ -54,15 +54,15 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/cache/memory.py",
         "tests/test_cache.py",
         {
-            "MemoryCache.get": "return the bytes stored under self.prefix + key, or None when "
+            "MemoryStore.get": "return the bytes stored under self.prefix + key, or None when "
             "there are none or their expiry time has passed (then drop them); a hit becomes the "
             "most recently used entry; hold self._lock",
-            "MemoryCache.set": "store (time.monotonic() + self.ttl, value) under self.prefix + "
+            "MemoryStore.set": "store (time.monotonic() + self.ttl, value) under self.prefix + "
             "key as the most recently used entry, then drop least recently used entries until at "
             "most self.max_entries remain; hold self._lock",
-            "MemoryCache.delete": "drop the entry stored under self.prefix + key, if there is "
+            "MemoryStore.delete": "drop the entry stored under self.prefix + key, if there is "
             "one; hold self._lock",
-            "MemoryCache.clear": "drop every entry whose key starts with self.prefix + prefix; "
+            "MemoryStore.clear": "drop every entry whose key starts with self.prefix + prefix; "
             "hold self._lock",
         },
     ),
@@ -71,12 +71,12 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/cache/redis.py",
         "tests/test_cache_redis.py",
         {
-            "RedisCache.get": "GET self.prefix + key and return the bytes, or None; on "
+            "RedisStore.get": "GET self.prefix + key and return the bytes, or None; on "
             "redis.RedisError log a warning and return None (a cache fault is a miss)",
-            "RedisCache.set": "SET self.prefix + key to value with ex=self.ttl; on "
+            "RedisStore.set": "SET self.prefix + key to value with ex=self.ttl; on "
             "redis.RedisError log a warning",
-            "RedisCache.delete": "DELETE self.prefix + key; on redis.RedisError log a warning",
-            "RedisCache.clear": "delete every key matching self.prefix + prefix + '*' (scan_iter, "
+            "RedisStore.delete": "DELETE self.prefix + key; on redis.RedisError log a warning",
+            "RedisStore.clear": "delete every key matching self.prefix + prefix + '*' (scan_iter, "
             "never KEYS); on redis.RedisError log a warning",
         },
         cache="redis",
@@ -91,10 +91,11 @@ BLANKS: tuple[Blank, ...] = (
             "Sql{Class}Repository.get": "return the {resource} with this id as a {Class}Read "
             "dict, or None when there is none",
             "Sql{Class}Repository.add": "insert a {Class} made from values with created_at and "
-            "updated_at set to one utcnow(), commit, and return it as a dict (_row)",
+            "updated_at set to one utcnow(), flush (the service commits), and return it as a dict "
+            "(_row)",
             "Sql{Class}Repository.update": "set the given fields on the {resource} with this id, "
-            "commit, and return it as a dict (_row); None when there is no such {resource}",
-            "Sql{Class}Repository.delete": "delete the {resource} with this id and commit; True "
+            "flush, and return it as a dict (_row); None when there is no such {resource}",
+            "Sql{Class}Repository.delete": "delete the {resource} with this id and flush; True "
             "when it existed, False when not",
         },
     ),
@@ -104,17 +105,18 @@ BLANKS: tuple[Blank, ...] = (
         "tests/test_services_{plural}.py",
         {
             "{Class}Service.list": "return the page as JSON bytes (_many.dump_json of repo.list), "
-            "read through the cache under the key {plural}:list:LIMIT:OFFSET",
+            "read through self.cache.get_or_set under the key {plural}:list:LIMIT:OFFSET",
             "{Class}Service.get": "return the {resource} as JSON bytes (_one.dump_json), read "
-            "through the cache under the key {plural}:ID; raise {Class}NotFound (and cache "
-            "nothing) when the repository has none",
-            "{Class}Service.create": "add the {resource} to the repository, drop the cached list "
-            "pages ({plural}:list:), and return it as JSON bytes",
+            "through self.cache.get_or_set under the key {plural}:ID; raise {Class}NotFound "
+            "inside the loader, so that nothing is cached when the repository has none",
+            "{Class}Service.create": "add the {resource} to the repository, commit "
+            "(self.repo.commit()), then drop the cached list pages ({plural}:list:), and return "
+            "it as JSON bytes",
             "{Class}Service.update": "change only the fields that were sent "
             "(model_dump(exclude_unset=True)), raise {Class}NotFound when there is no such "
-            "{resource}, forget its cached copies, return it as JSON bytes",
+            "{resource}, commit, forget its cached copies, return it as JSON bytes",
             "{Class}Service.delete": "delete the {resource}, raise {Class}NotFound when there is "
-            "none, forget its cached copies",
+            "none, commit, forget its cached copies",
             "{Class}Service._forget": "drop the cached {resource} ({plural}:ID) and every cached "
             "list page ({plural}:list:)",
         },
