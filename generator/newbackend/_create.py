@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ._exercise import Exercise, make_exercise, parse_layers
 from ._template import template_ref, template_root
 from .errors import DestinationError, InvalidAnswerError, NewbackendError, TemplateError
 
@@ -30,6 +31,7 @@ class CreateResult:
     kept: tuple[str, ...] = ()
     commit: str | None = None
     warnings: tuple[str, ...] = ()
+    exercise: Exercise | None = None
 
 
 def create_project(
@@ -40,13 +42,20 @@ def create_project(
     defaults: bool = True,
     force: bool = False,
     git: bool = True,
+    exercise: Sequence[str] = (),
+    template: str | Path | None = None,
+    vcs_ref: str | None = None,
 ) -> CreateResult:
     """Write the project `name` into `output_dir/name`.
 
     `defaults=False` lets copier ask (on a terminal) every question not in `answers`.
     `force` allows a folder that already has files: the project is added around them and
     no existing file is overwritten or deleted (those are listed in `kept`).
+    `exercise` names layers whose functions are left for a student (see `_exercise`).
+    `template`/`vcs_ref` render another copy of the template (a path or git URL, and a tag)
+    instead of this package's own.
     """
+    layers = parse_layers(exercise) if exercise else ()
     destination = output_dir / name
     if _is_plain_name(name):  # anything else is rejected by the template's own validator
         _check_destination(destination, force)
@@ -55,8 +64,9 @@ def create_project(
     scratch = Path(tempfile.mkdtemp(prefix=".newbackend-", dir=_existing_ancestor(output_dir)))
     try:
         rendered = scratch / (name if _is_plain_name(name) else "project")
-        _render(rendered, data, defaults)
+        _render(rendered, data, defaults, template, vcs_ref)
         project_answers = yaml.safe_load((rendered / ANSWERS_FILE).read_text(encoding="utf-8"))
+        made = make_exercise(rendered, project_answers, layers) if layers else None
         files = sum(1 for path in rendered.rglob("*") if path.is_file())
         notes: list[str] = []
         commit = None
@@ -72,7 +82,7 @@ def create_project(
             os.replace(rendered, destination)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return CreateResult(destination, project_answers, files, kept, commit, tuple(notes))
+    return CreateResult(destination, project_answers, files, kept, commit, tuple(notes), made)
 
 
 def _is_plain_name(name: str) -> bool:
@@ -97,11 +107,19 @@ def _existing_ancestor(path: Path) -> Path:
     return path
 
 
-def _render(target: Path, data: dict[str, Any], defaults: bool) -> None:
+def _render(
+    target: Path,
+    data: dict[str, Any],
+    defaults: bool,
+    template: str | Path | None = None,
+    vcs_ref: str | None = None,
+) -> None:
     from copier import run_copy  # imported here: it costs ~0.6 s, which --help never pays
     from copier.errors import CopierError, UserMessageError
 
-    root = template_root()
+    root = template or template_root()
+    if vcs_ref is None and Path(root).is_dir():
+        vcs_ref = template_ref(Path(root))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # copier's notes on dirty checkouts, not the user's
@@ -111,7 +129,7 @@ def _render(target: Path, data: dict[str, Any], defaults: bool) -> None:
                 data=data,
                 defaults=defaults,
                 quiet=True,
-                vcs_ref=template_ref(root),
+                vcs_ref=vcs_ref,
                 unsafe=False,
             )
     except ValueError as error:  # a validator or a choice rejected an answer

@@ -5,13 +5,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
 from . import __version__
+from ._cli_teaching import check, cohort
+from ._console import console, err_console, fail
+from ._exercise import EXERCISE_LAYERS, GUIDE_FILE, parse_layers
 from ._questions import load_questions
-from .errors import NewbackendError
+from .errors import ExerciseError, NewbackendError
 
 app = typer.Typer(
     name="newbackend",
@@ -21,8 +23,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+app.command()(check)
+app.add_typer(cohort, name="cohort")
 QUESTIONS = load_questions()
 
 
@@ -79,6 +81,20 @@ def create(
             "--force", help="Allow a non-empty NAME/ folder; its files are kept, never overwritten."
         ),
     ] = False,
+    exercise: Annotated[
+        bool,
+        typer.Option(
+            "--exercise",
+            help="Leave the functions of the chosen layers for a student to write (TEACHING.md).",
+        ),
+    ] = False,
+    layers: Annotated[
+        str | None,
+        typer.Option(
+            help=f"With --exercise: the layers to leave, comma-separated (default: "
+            f"{','.join(EXERCISE_LAYERS)})."
+        ),
+    ] = None,
 ) -> None:
     """Create a new backend project in NAME/ (asks the questions not given as options)."""
     from ._create import create_project
@@ -88,6 +104,9 @@ def create(
     answers = {key: value for key, value in given.items() if value is not None}
     interactive = not yes and sys.stdin.isatty()
     try:
+        if layers is not None and not exercise:
+            raise ExerciseError("--layers goes with --exercise")
+        chosen = parse_layers(layers or EXERCISE_LAYERS) if exercise else ()
         result = create_project(
             name,
             output_dir=output_dir,
@@ -95,21 +114,26 @@ def create(
             defaults=not interactive,
             force=force,
             git=git,
+            exercise=chosen,
         )
     except NewbackendError as error:
-        _fail(str(error))
+        fail(str(error))
     except KeyboardInterrupt:
-        _fail("interrupted: nothing was written", code=130)
+        fail("interrupted: nothing was written", code=130)
     _summary(result.path, result.answers, result.files, result.commit)
     for path in result.kept:
         console.print(f"  kept your {path} (not overwritten)", markup=False, highlight=False)
     for note in result.warnings:
         err_console.print(Text.assemble(("warning: ", "yellow"), note), soft_wrap=True)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
-    raise typer.Exit(code)
+    if result.exercise:
+        layers_left = ", ".join(result.exercise.layers)
+        console.print(
+            f"Exercise: {len(result.exercise.tasks)} functions to write in {layers_left}; "
+            f"see {GUIDE_FILE}. `newbackend check {result.path}` shows each layer's state.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _summary(path: Path, answers: dict[str, Any], files: int, commit: str | None) -> None:

@@ -15,3 +15,15 @@ class DestinationError(NewbackendError):
 
 class TemplateError(NewbackendError):
     """The template failed to render; nothing was written."""
+
+
+class ExerciseError(NewbackendError):
+    """An exercise cannot be made as asked (unknown layer, template and exercise list disagree)."""
+
+
+class ProjectError(NewbackendError):
+    """A folder is not a project newbackend can check or update."""
+
+
+class RosterError(NewbackendError):
+    """A class roster that cannot be used; the message names every bad line."""

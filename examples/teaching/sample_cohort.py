@@ -1,0 +1,82 @@
+"""A sample cohort at six different stages, then its report: what TEACHING.md shows.
+
+    python examples/teaching/sample_cohort.py [DIR]      # default: a new temporary folder
+
+It runs the real commands (`newbackend cohort create`, `newbackend cohort report`) on
+roster.csv. In between, it plays the students: each one's work is the original functions
+put back from a finished render with the same answers, layer by layer, with a few
+mistakes a class really makes. The generator's tests (tests/test_cohort.py) use `stage`.
+"""
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from newbackend import create_project
+from newbackend._exercise import read_exercise, restore
+
+ROSTER = Path(__file__).with_name("roster.csv")
+# Which layers each student has written (bottom-up), and what went wrong on the way.
+STAGES = {
+    "ada": [],  # has not started
+    "alan": ["cache", "models"],  # his list of todos ignores the offset
+    "grace": ["cache", "models", "routes"],  # jumped ahead: her routes wait for services
+    # A create that leaves stale lists in the cache, and the test that caught it deleted:
+    "edsger": ["cache", "models", "services"],
+    "barbara": ["cache", "models", "services", "routes"],  # finished
+    "ken": ["cache", "models", "services", "routes"],  # finished, but a cache read never returns
+}
+
+
+def stage(cohort: Path, solution: Path) -> None:
+    """Put each student's project at their stage and commit it as the student would."""
+    for folder, layers in STAGES.items():
+        project = cohort / folder
+        exercise = read_exercise(project)
+        assert exercise is not None, project
+        restore(project, solution, [task for task in exercise.tasks if task.layer in layers])
+        package = project / "todo"
+        if folder == "alan":
+            _edit(package / "models" / "todos.py", ".limit(limit).offset(offset)", ".limit(limit)")
+        if folder == "edsger":
+            _edit(
+                package / "services" / "todos.py",
+                '        self.cache.clear("todos:list:")\n        return',
+                "        return",
+            )
+            tests = project / "tests" / "test_services_todos.py"
+            start = tests.read_text().index("def test_create_invalidates_cached_lists")
+            end = tests.read_text().index("def test_update_invalidates", start)
+            tests.write_text(tests.read_text()[:start] + tests.read_text()[end:])
+        if folder == "ken":
+            line = "            entry = self._entries.get(key)\n"
+            _edit(package / "cache" / "memory.py", line, "            time.sleep(3600)\n" + line)
+        if layers:
+            identity = ["-c", f"user.name={folder}", "-c", f"user.email={folder}@example.edu"]
+            git = ["git", *identity, "commit", "-qam", "my work"]
+            subprocess.run(git, cwd=project, check=True)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+def main() -> None:
+    cohort = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "cohort"
+    newbackend = [sys.executable, "-m", "newbackend"]
+    subprocess.run([*newbackend, "cohort", "create", str(ROSTER), "--out", str(cohort)], check=True)
+    record = json.loads((cohort / "newbackend-cohort.json").read_text())
+    with tempfile.TemporaryDirectory() as scratch:
+        solution = create_project(
+            record["project"], output_dir=Path(scratch), answers=record["answers"], git=False
+        ).path
+        stage(cohort, solution)
+    subprocess.run([*newbackend, "cohort", "report", str(cohort), "--timeout", "30"], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,351 @@
+"""The teaching commands: `check` and `cohort create|report|sync` (adapters, like cli.py)."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ._check import CheckResult, LayerReport
+from ._cohort import STATE_COLOURS, STATE_SYMBOLS, CohortReport, StudentReport
+from ._console import console, err_console, fail
+from ._exercise import EXERCISE_LAYERS, LAYERS, parse_layers
+from ._questions import load_questions
+from .errors import NewbackendError
+
+STATE_LABELS = {"done": "done", "todo": "to do", "waiting": "waiting", "error": "error"}
+SYNC_COLOURS = {
+    "updated": "green",
+    "up to date": "green",
+    "conflict": "red",
+    "skipped": "yellow",
+    "failed": "magenta",
+}
+Python = Annotated[
+    str | None,
+    typer.Option(
+        help="The interpreter with the project's dependencies (default: the project's .venv, "
+        "the active virtual environment, or newbackend's own).",
+    ),
+]
+
+cohort = typer.Typer(
+    help="Teach with exercises: one starter project per student, a progress report, updates.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+
+def check(
+    path: Annotated[Path, typer.Argument(help="The project (default: this folder).")] = Path(),
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON instead of tables.")
+    ] = False,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Run only this layer's tests ({'|'.join(LAYERS)}); repeatable."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Stop the tests after this many seconds.", min=1)
+    ] = 600,
+    python: Python = None,
+) -> None:
+    """Run a project's tests and show each layer's state: exit 0 only when all pass."""
+    from ._check import check_project
+
+    try:
+        result = check_project(path, timeout=timeout, python=python, layers=layer or ())
+    except NewbackendError as error:
+        fail(str(error))
+    if json_output:
+        typer.echo(result.to_json())
+    else:
+        _print_check(result)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _symbol_text(state: str | None, label: str) -> Text:
+    if state is None:
+        return Text(f"· {label}", style="dim")
+    return Text(f"{STATE_SYMBOLS[state]} {label}", style=f"bold {STATE_COLOURS[state]}")
+
+
+def diagram(states: dict[str, str]) -> Text:
+    """The five layers as DESIGN.md draws them, each coloured by its state."""
+    first = Text("  client ──▶ ")
+    for name, tail in (("routes", " ──▶ "), ("services", " ──▶ "), ("models", " ──▶ database")):
+        if name == "services":
+            services_at = len(first)
+        first.append_text(_symbol_text(states.get(name), name)).append(tail)
+    second = Text(" " * (services_at + 2) + "└──▶ ").append_text(
+        _symbol_text(states.get("cache"), "cache")
+    )
+    third = Text("  ").append_text(_symbol_text(states.get("config"), "config"))
+    third.append(" feeds every layer")
+    return Text("\n").join([first, second, third])
+
+
+def _print_check(result: CheckResult) -> None:
+    exercise = f" · exercise: {', '.join(result.exercise)}" if result.exercise else ""
+    console.print(
+        Text.assemble((result.project.name, "bold"), f"{exercise} · {result.duration:.1f} s"),
+        soft_wrap=True,
+    )
+    console.print()
+    console.print(diagram({layer.name: layer.state for layer in result.layers}))
+    console.print()
+    table = Table(show_lines=False)
+    table.add_column("Layer")
+    table.add_column("State")
+    table.add_column("Passed", justify="right")
+    if result.exercise:
+        table.add_column("To write", justify="right")
+    table.add_column("First failing test", overflow="fold")
+    for layer in result.layers:
+        row = [
+            Text(layer.name),
+            Text(_state_label(layer), style=STATE_COLOURS[layer.state]),
+            Text(f"{layer.passed}/{layer.total}"),
+        ]
+        if result.exercise:
+            left = layer.functions_left
+            row.append(Text("" if left is None else str(len(left))))
+        run_failed = layer.state == "error" and layer.first_failure is not None
+        row.append(Text("the run failed (below)") if run_failed else _failure_text(layer))
+        table.add_row(*row)
+    console.print(table)
+    if result.error:
+        err_console.print(Text.assemble(("error: ", "bold red"), result.error), soft_wrap=True)
+    console.print(_next_step(result), soft_wrap=True)
+
+
+def _state_label(layer: LayerReport) -> str:
+    if layer.state == "waiting":
+        return f"waiting for {', '.join(layer.waiting_for)}"
+    return STATE_LABELS[layer.state]
+
+
+def _failure_text(layer: LayerReport) -> Text:
+    failure = layer.first_failure
+    if failure is None:
+        return Text("")
+    message = failure.message.removeprefix(f"{layer.name} layer: ")  # the row says the layer
+    if not failure.what:
+        return Text(message)
+    return Text.assemble((failure.what, "bold"), ": ", message)
+
+
+def _next_step(result: CheckResult) -> Text:
+    if result.ok:
+        return Text("Every layer passes.", style="bold green")
+    pending = sum(layer.state != "done" for layer in result.layers)
+    text = Text(f"{pending} of {len(result.layers)} layers not done yet.")
+    first = result.next_layer()
+    if first is not None and first.name in LAYERS and result.error is None:
+        text.append(f" Next: {first.name} (pytest -m {first.name}).")
+    return text
+
+
+def _help(question: str) -> str:
+    return escape(load_questions()[question].describe())
+
+
+@cohort.command("create")
+def cohort_create(
+    roster: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with a header row and an id and/or name column per student.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The new cohort folder (one project per student).")
+    ],
+    name: Annotated[str, typer.Option(help="The project (and package) name.")] = "todo",
+    layers: Annotated[
+        str,
+        typer.Option(help="The layers students write, comma-separated."),
+    ] = ",".join(EXERCISE_LAYERS),
+    framework: Annotated[str | None, typer.Option(help=_help("framework"))] = None,
+    database: Annotated[str | None, typer.Option(help=_help("database"))] = None,
+    cache: Annotated[str | None, typer.Option(help=_help("cache"))] = None,
+    resource: Annotated[str | None, typer.Option(help=_help("resource"))] = None,
+    description: Annotated[str | None, typer.Option(help=_help("description"))] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            help="Render this copy of the template (a path or git URL; tag it so that "
+            "`cohort sync` can update) instead of newbackend's own."
+        ),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option(help="The template's tag or commit to render.")
+    ] = None,
+) -> None:
+    """Make one exercise project per student of ROSTER, each a git repository."""
+    from ._cohort import create_cohort, read_roster
+
+    given = {"framework": framework, "database": database, "cache": cache}
+    given |= {"resource": resource, "description": description}
+    answers = {key: value for key, value in given.items() if value is not None}
+    try:
+        chosen = parse_layers(layers)
+        with _progress("Creating", len(read_roster(roster))) as advance:
+            students = create_cohort(
+                roster,
+                out,
+                project=name,
+                answers=answers,
+                layers=chosen,
+                template=template,
+                vcs_ref=vcs_ref,
+                on_created=advance,
+            )
+    except NewbackendError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        fail("interrupted: nothing was written", code=130)
+    console.print(
+        Text.assemble(
+            ("Created ", "green"),
+            (str(out), "bold"),
+            f": {len(students)} exercise projects ({', '.join(chosen)}), each a git repository.",
+        ),
+        soft_wrap=True,
+    )
+    for student in students:
+        console.print(f"  {student.folder}/  {student.label}", markup=False, highlight=False)
+    console.print(f"Next: hand them out, then: newbackend cohort report {out}", markup=False)
+
+
+@cohort.command("report")
+def cohort_report(
+    folder: Annotated[Path, typer.Argument(help="The cohort folder.", show_default=False)],
+    timeout: Annotated[
+        float, typer.Option(help="Stop one student's tests after this many seconds.", min=1)
+    ] = 120,
+    jobs: Annotated[
+        int | None, typer.Option(help="Projects checked at once (default: one per CPU).", min=1)
+    ] = None,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Where to write the CSV (default: DIR/report.csv).")
+    ] = None,
+    html_path: Annotated[
+        Path | None,
+        typer.Option("--html", help="Where to write the HTML page (default: DIR/report.html)."),
+    ] = None,
+    python: Python = None,
+) -> None:
+    """Check every student's project: a table of students by layers (terminal, CSV, HTML)."""
+    from ._cohort import load_students, report_cohort, write_csv, write_html
+
+    try:
+        with _progress("Checking", len(load_students(folder))) as advance:
+            report = report_cohort(
+                folder,
+                timeout=timeout,
+                jobs=jobs,
+                python=python,
+                on_checked=advance,
+            )
+        csv_file = csv_path or folder / "report.csv"
+        html_file = html_path or folder / "report.html"
+        write_csv(report, csv_file)
+        write_html(report, html_file)
+    except NewbackendError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write the report: {error}")
+    console.print(cohort_table(report))
+    console.print(f"Written: {csv_file} and {html_file}", markup=False, highlight=False)
+
+
+def cohort_table(report: CohortReport) -> Table:
+    table = Table(title=f"{report.folder.name}: {len(report.students)} students")
+    table.add_column("Student")
+    for layer in report.layers:
+        table.add_column(layer)
+    for heading in ("Tests", "Starter", "Tests edited", "Note"):
+        table.add_column(heading, overflow="fold")
+    for student in report.students:
+        table.add_row(
+            Text(student.student.label),
+            *(_cell(student, layer) for layer in report.layers),
+            Text("{}/{}".format(*student.totals)),
+            Text(student.starter or ""),
+            Text(
+                {None: "", True: "yes", False: "no"}[student.tests_edited],
+                style="red" if student.tests_edited else "",
+            ),
+            Text(student.note),
+        )
+    return table
+
+
+def _cell(student: StudentReport, layer: str) -> Text:
+    cell = student.cell(layer)
+    if cell is None:
+        return Text("")
+    state, count = cell
+    return Text(f"{STATE_SYMBOLS[state]} {count}".strip(), style=STATE_COLOURS[state])
+
+
+@cohort.command("sync")
+def cohort_sync(
+    folder: Annotated[Path, typer.Argument(help="The cohort folder.", show_default=False)],
+    to: Annotated[
+        str | None, typer.Option(help="The template tag to update to (default: the newest).")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit/--no-commit", help="Commit each clean update.")
+    ] = True,
+) -> None:
+    """Bring a newer starter into every student's project (copier update), keeping their work."""
+    from ._cohort import load_students
+    from ._sync import sync_cohort
+
+    try:
+        with _progress("Updating", len(load_students(folder))) as advance:
+            outcomes = sync_cohort(folder, to, commit=commit, on_synced=advance)
+    except NewbackendError as error:
+        fail(str(error))
+    table = Table(title=f"{folder.name}: starter update")
+    for heading in ("Student", "Result", "Detail", "Files"):
+        table.add_column(heading, overflow="fold")
+    for student, outcome in outcomes:
+        table.add_row(
+            Text(student.label),
+            Text(outcome.status, style=SYNC_COLOURS[outcome.status]),
+            Text(outcome.detail),
+            Text(", ".join(outcome.files)),
+        )
+    console.print(table)
+    counts = {status: sum(o.status == status for _, o in outcomes) for status in SYNC_COLOURS}
+    console.print(", ".join(f"{n} {status}" for status, n in counts.items() if n), markup=False)
+
+
+@contextmanager
+def _progress(verb: str, total: int) -> Iterator[Callable[..., None]]:
+    """A progress bar over the students on stderr, gone when done: stdout keeps the result.
+
+    Yields the callback that moves it one student on.
+    """
+    with Progress(
+        TextColumn(f"{verb} [progress.description]{{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("students", total=total)
+        yield lambda *_: progress.advance(task)
+
+
+__all__ = ["check", "cohort", "cohort_table", "diagram"]
