@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ._exercise import Exercise, make_exercise, parse_layers
-from ._template import template_ref, template_root
+from ._template import is_git_source, release_tag, template_ref, template_repository, template_root
 from .errors import DestinationError, InvalidAnswerError, NewbackendError, TemplateError
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -65,6 +65,8 @@ def create_project(
     try:
         rendered = scratch / (name if _is_plain_name(name) else "project")
         _render(rendered, data, defaults, template, vcs_ref)
+        if not is_git_source(template or template_root()):
+            record_release(rendered, template_repository(), release_tag())
         project_answers = yaml.safe_load((rendered / ANSWERS_FILE).read_text(encoding="utf-8"))
         made = make_exercise(rendered, project_answers, layers) if layers else None
         files = sum(1 for path in rendered.rglob("*") if path.is_file())
@@ -83,6 +85,22 @@ def create_project(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return CreateResult(destination, project_answers, files, kept, commit, tuple(notes), made)
+
+
+def record_release(project: Path, source: str, tag: str) -> None:
+    """Point the answers file at the template repository and the release the copy came from.
+
+    Copier records the folder it rendered (`site-packages/...`) and no commit when the
+    template has no git history; with these two `copier update` renders the same release
+    from the repository as the old side of its three-way merge.
+    """
+    path = project / ANSWERS_FILE
+    text = path.read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    answers = yaml.safe_load(text) or {}
+    answers.update({"_commit": tag, "_src_path": source})
+    body = yaml.safe_dump(dict(sorted(answers.items())), sort_keys=False, allow_unicode=True)
+    path.write_text(header + body, encoding="utf-8")
 
 
 def _is_plain_name(name: str) -> bool:

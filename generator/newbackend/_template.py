@@ -1,7 +1,18 @@
-"""Where the template is: the repository checkout in development, the bundled copy in a wheel."""
+"""Where the template is: the repository checkout in development, the bundled copy in a wheel.
 
+And where it comes from: a project made from the bundled copy (no git history) records
+`TEMPLATE_REPOSITORY` and the release tag the copy was built from, so `copier update` can
+later render that same release from the repository and do a real three-way update.
+"""
+
+import os
 import subprocess
 from pathlib import Path
+
+# The git repository of the template, recorded as `_src_path` in every project made from the
+# copy bundled in the package. `NEWBACKEND_TEMPLATE` overrides it (a fork, a mirror, a path).
+TEMPLATE_REPOSITORY = "https://github.com/newbackend/newbackend.git"
+TEMPLATE_ENV = "NEWBACKEND_TEMPLATE"
 
 _PACKAGE = Path(__file__).resolve().parent
 _BUNDLED = _PACKAGE / "_template"
@@ -33,3 +44,23 @@ def template_ref(root: Path) -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return "HEAD"
+
+
+def template_repository() -> str:
+    """Where updates come from: `$NEWBACKEND_TEMPLATE`, else `TEMPLATE_REPOSITORY`."""
+    return os.environ.get(TEMPLATE_ENV) or TEMPLATE_REPOSITORY
+
+
+def release_tag() -> str:
+    """The tag of the template release this package bundles (`v` + the package version)."""
+    from . import __version__
+
+    return f"v{__version__}"
+
+
+def is_git_source(source: str | Path) -> bool:
+    """Whether copier can read versions from `source` (a git checkout or any non-local URL)."""
+    path = Path(source)
+    if path.is_dir():
+        return template_ref(path) is not None
+    return not path.exists()

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from . import __version__
 from ._cli_teaching import check, cohort
+from ._cli_update import set_, update
 from ._console import console, err_console, fail
 from ._exercise import EXERCISE_LAYERS, GUIDE_FILE, parse_layers
 from ._questions import load_questions
@@ -24,6 +25,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(check)
+app.command()(update)
+app.command(name="set")(set_)
 app.add_typer(cohort, name="cohort")
 QUESTIONS = load_questions()
 
@@ -140,13 +143,17 @@ def _summary(path: Path, answers: dict[str, Any], files: int, commit: str | None
     labels = {key: QUESTIONS[key].choices.get(answers[key], answers[key]) for key in QUESTIONS}
     package = str(answers["project_name"]).replace("-", "_")
     stack = " · ".join(
-        [labels["framework"], labels["database"], f"cache: {labels['cache']}"]
-        + [f"/{answers['resource_plural']}"]
+        [
+            labels["framework"],
+            labels["database"],
+            f"cache: {labels['cache']}",
+            f"/{answers['resource_plural']}",
+        ]
     )
     git = f", git commit {commit}" if commit else ""
+    created = f" ({stack}): {files} files{git}."
     console.print(
-        Text.assemble(("Created ", "green"), (f"{path}", "bold"), f" ({stack}): {files} files{git}."),
-        soft_wrap=True,
+        Text.assemble(("Created ", "green"), (f"{path}", "bold"), created), soft_wrap=True
     )
     console.print("Next:")
     for command in (f"cd {path}", 'pip install -e ".[dev]" && pytest', f"python -m {package}"):

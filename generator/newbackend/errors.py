@@ -25,5 +25,9 @@ class ProjectError(NewbackendError):
     """A folder is not a project newbackend can check or update."""
 
 
+class UpdateError(NewbackendError):
+    """Copier could not update the project; nothing was changed."""
+
+
 class RosterError(NewbackendError):
     """A class roster that cannot be used; the message names every bad line."""

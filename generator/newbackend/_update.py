@@ -1,0 +1,419 @@
+"""`update_project` and `set_answer`: copier's three-way update, made safe to run blind.
+
+Copier replays the project's own changes (since the last render) on top of a fresh render of
+the new template version. Around it this module adds what copier leaves to the user:
+
+- it refuses a folder that is not a project, or a git tree with uncommitted work;
+- `pretend` runs the real update in a scratch clone and reports what it would change;
+- afterwards it lists every conflict (inline markers, unmerged paths, `*.rej` files), which
+  copier reports with exit code 0;
+- a file the template removed or renamed is never silently deleted when the user edited it:
+  copier deletes every file that is only in the old template version. A rename listed in the
+  template's `renames.yml` carries the edit over to the new name (a three-way merge, so a
+  clash is an inline conflict); any other edited file is put back and listed as kept. This
+  replaces copier `_migrations`, which would need `--trust`;
+- `.env` (the per-project secret) is in the template's `_skip_if_exists` and gitignored, so
+  copier never rewrites it.
+"""
+
+import os
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ._create import ANSWERS_FILE, _fallback_identity, record_release
+from ._questions import load_questions
+from .errors import InvalidAnswerError, ProjectError, UpdateError
+
+RENAMES_FILE = "renames.yml"
+SETTABLE = ("framework", "database", "cache")
+CONFLICT_MARKERS = (b"<<<<<<< ", b">>>>>>> ")
+MERGE_LABELS = ("before updating", "last update", "after updating")  # copier's own labels
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    path: Path
+    before: str | None  # the template version before and after (`_commit`)
+    after: str | None
+    changes: tuple[tuple[str, str], ...] = ()  # (added|modified|deleted|conflict, path)
+    conflicts: tuple[str, ...] = ()  # files a person has to resolve
+    moved: tuple[tuple[str, str], ...] = ()  # an edited file the template renamed
+    kept: tuple[str, ...] = ()  # an edited file the template no longer has
+    notes: tuple[str, ...] = ()
+    pretend: bool = False
+
+
+@dataclass
+class _Project:
+    path: Path  # the project folder (may be below the git top level)
+    top: Path
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def read_answers(project: Path) -> dict[str, Any]:
+    """The project's `.copier-answers.yml`, or a ProjectError naming what is missing."""
+    path = project / ANSWERS_FILE
+    try:
+        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProjectError(f"'{project}' is not a newbackend project (no {ANSWERS_FILE})") from None
+    except (OSError, yaml.YAMLError) as error:
+        raise ProjectError(f"cannot read {path}: {error}") from None
+    if not isinstance(answers, dict) or not answers.get("_src_path"):
+        raise ProjectError(f"{path} does not say which template made the project (_src_path)")
+    return answers
+
+
+def update_project(
+    project: Path = Path(),
+    *,
+    to: str | None = None,
+    template: str | None = None,
+    pretend: bool = False,
+    data: Mapping[str, Any] | None = None,
+    keep_version: bool = False,
+) -> UpdateResult:
+    """Update `project` to the template version `to` (default: the newest release tag).
+
+    `template` follows another template source from now on (a fork, a mirror, a local
+    clone). `data` re-answers questions; with `keep_version` the version stays as it is.
+    The result is left uncommitted, for review.
+    """
+    checked = _check(project)
+    if not pretend:
+        return _update(checked, to, template, data, keep_version)
+    with tempfile.TemporaryDirectory(prefix="newbackend-pretend-") as scratch:
+        clone = Path(scratch) / "project"
+        _git(checked.top, "clone", "-q", "--no-hardlinks", str(checked.top), str(clone))
+        work = clone / checked.path.relative_to(checked.top)
+        result = _update(_Project(work, clone, checked.answers), to, template, data, keep_version)
+    return replace(result, path=checked.path, pretend=True)
+
+
+def set_answer(project: Path, question: str, value: str, *, pretend: bool = False) -> UpdateResult:
+    """Answer `question` anew (framework, database, cache) and let every file follow."""
+    if question not in SETTABLE:
+        raise InvalidAnswerError(f"'{question}' cannot be set: choose one of {', '.join(SETTABLE)}")
+    choices = load_questions()[question].choices
+    if value not in choices:
+        raise InvalidAnswerError(
+            f"'{value}' is not a {question} choice: choose one of {', '.join(choices)}"
+        )
+    answers = _check(project).answers
+    if answers.get(question) == value:
+        version = answers.get("_commit")
+        return UpdateResult(project, version, version, notes=(f"{question} is already {value}",))
+    result = update_project(project, data={question: value}, keep_version=True, pretend=pretend)
+    notes = list(result.notes)
+    if question in {"database", "cache"} and (project / ".env").exists():
+        notes.append(
+            ".env is yours and was kept as it is: compare it with .env.example "
+            "(DATABASE_URL, DB_PASSWORD, CACHE_BACKEND, REDIS_URL)"
+        )
+    return replace(result, notes=tuple(notes))
+
+
+def run_copier_update(
+    project: Path, vcs_ref: Any = None, data: Mapping[str, Any] | None = None
+) -> None:
+    """Copier's update with newbackend's settings; any failure is one UpdateError line.
+
+    Shared with `cohort sync`. The caller has checked that the tree is clean and undoes
+    whatever a failed update left behind.
+    """
+    from copier import run_update  # ~0.6 s to import; only when an update really runs
+    from copier.errors import CopierError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # copier's notes on dirty template checkouts
+            run_update(
+                project,
+                data=dict(data or {}),
+                vcs_ref=vcs_ref,
+                defaults=True,
+                overwrite=True,
+                skip_answered=True,
+                quiet=True,
+                unsafe=False,
+                conflict="inline",
+            )
+    except KeyboardInterrupt:
+        raise
+    except (CopierError, ValueError, OSError, subprocess.CalledProcessError) as error:
+        raise UpdateError(_first_line(error)) from None
+    except Exception as error:  # git's errors through plumbum, a bad tag, a template error
+        raise UpdateError(_first_line(error)) from None
+
+
+def find_conflicts(project: Path) -> tuple[str, ...]:
+    """Files left for a person: unmerged in git, with inline markers, or with a `.rej`."""
+    unmerged = _git(project, "diff", "--name-only", "--relative", "--diff-filter=U").split()
+    found = set(unmerged)
+    for status, path in _status(project, ignored=True):
+        if path.endswith(".rej"):
+            found.add(path[: -len(".rej")])
+        elif status != "deleted" and _has_markers(project / path):
+            found.add(path)
+    return tuple(sorted(found))
+
+
+def _check(project: Path) -> _Project:
+    if not project.is_dir():
+        raise ProjectError(f"'{project}' is not a folder")
+    answers = read_answers(project)
+    try:
+        top = Path(_git(project, "rev-parse", "--show-toplevel").strip())
+    except ProjectError:
+        raise ProjectError(
+            f"'{project}' is not a git repository: copier updates replay committed work only"
+        ) from None
+    if _git(project, "status", "--porcelain", "--", ".").strip():
+        raise ProjectError(
+            f"'{project}' has uncommitted changes: commit or stash them first (git status)"
+        )
+    return _Project(project.resolve(), top.resolve(), answers)
+
+
+def _update(
+    project: _Project,
+    to: str | None,
+    template: str | None,
+    data: Mapping[str, Any] | None,
+    keep_version: bool,
+) -> UpdateResult:
+    from copier import VcsRef
+
+    work = project.path
+    head = _git(work, "rev-parse", "HEAD").strip()
+    before = project.answers
+    if template is not None:
+        record_release(work, _absolute_source(template), str(before.get("_commit")))
+        _git(
+            work,
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            f"Follow the template at {template}",
+            "--",
+            ANSWERS_FILE,
+            env=_fallback_identity(),
+        )
+    try:
+        run_copier_update(work, VcsRef.CURRENT if keep_version else to, data)
+        moved, kept, merge_conflicts = _protect_edits(work, before)
+    except BaseException:
+        _git(work, "reset", "-q", "--hard", head)
+        _git(work, "clean", "-q", "-fd", "--", ".")
+        raise
+    if template is not None:  # the new source is part of the update under review
+        _git(work, "update-ref", "HEAD", head)
+    after = read_answers(work)
+    conflicts = sorted({*find_conflicts(work), *merge_conflicts})
+    changes = tuple(
+        ("conflict" if path in conflicts else status, path)
+        for status, path in _status(work, ignored=False)
+    )
+    return UpdateResult(
+        path=work,
+        before=_version(before),
+        after=_version(after),
+        changes=changes,
+        conflicts=tuple(conflicts),
+        moved=tuple(moved),
+        kept=tuple(kept),
+    )
+
+
+def _protect_edits(
+    work: Path, before: Mapping[str, Any]
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Undo copier's deletion of files the user edited (see the module docstring)."""
+    deleted = _git(work, "diff", "--name-only", "--relative", "--diff-filter=D", "HEAD").split()
+    if not deleted:
+        return [], [], []
+    moved: list[tuple[str, str]] = []
+    kept: list[str] = []
+    conflicts: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="newbackend-old-") as scratch:
+        pristine = Path(scratch) / "old"
+        _render_version(pristine, before)
+        renames = _renames(read_answers(work), before)
+        for path in deleted:
+            mine = _git_bytes(work, f"HEAD:./{path}")
+            original = pristine / path
+            if original.is_file() and original.read_bytes() == mine:
+                continue  # not edited: the template's removal stands
+            target = renames.get(path)
+            if target and (work / target).is_file():
+                if _merge_into(work / target, mine, original, Path(scratch)):
+                    conflicts.append(target)
+                moved.append((path, target))
+            else:
+                _git(work, "checkout", "HEAD", "--", path)
+                kept.append(path)
+    return moved, kept, conflicts
+
+
+def _merge_into(target: Path, mine: bytes, original: Path, scratch: Path) -> bool:
+    """Three-way merge of the user's edit onto the renamed file; True on a conflict."""
+    ours = scratch / "ours"
+    ours.write_bytes(mine)
+    base = original if original.is_file() else scratch / "empty"
+    if not base.exists():
+        base.write_bytes(b"")
+    labels = [arg for label in MERGE_LABELS for arg in ("-L", label)]
+    merged = subprocess.run(
+        ["git", "merge-file", *labels, str(ours), str(base), str(target)],
+        capture_output=True,
+        check=False,
+    )
+    if merged.returncode < 0 or merged.returncode > 127:
+        raise UpdateError(f"git merge-file failed on {target.name}: {merged.stderr!r}")
+    target.write_bytes(ours.read_bytes())
+    return merged.returncode > 0
+
+
+def _render_version(target: Path, answers: Mapping[str, Any]) -> None:
+    """The project as the template rendered it before the update, with no user edit."""
+    from copier import run_copy
+
+    data = {key: value for key, value in answers.items() if not key.startswith("_")}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run_copy(
+                str(answers["_src_path"]),
+                target,
+                data=data,
+                vcs_ref=str(answers["_commit"]),
+                defaults=True,
+                quiet=True,
+                unsafe=False,
+            )
+    except Exception as error:
+        raise UpdateError(f"cannot render the previous version: {_first_line(error)}") from None
+
+
+def _renames(after: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, str]:
+    """Old path → new path from the new template version's `renames.yml`, rendered."""
+    source, commit = str(after["_src_path"]), str(after.get("_commit") or "HEAD")
+    text = _template_file(source, commit, RENAMES_FILE)
+    if not text:
+        return {}
+    entries = (yaml.safe_load(text) or {}).get("renamed") or []
+    context = {**before, "package_name": str(before.get("project_name", "")).replace("-", "_")}
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    renames = {}
+    for entry in entries:
+        try:
+            old = env.from_string(str(entry["from"])).render(context)
+            new = env.from_string(str(entry["to"])).render(context)
+        except (KeyError, TypeError, jinja2.TemplateError):
+            continue  # an entry about questions this project does not have
+        renames[old] = new
+    return renames
+
+
+def _template_file(source: str, commit: str, name: str) -> str | None:
+    local = Path(source)
+    if local.is_dir() and not (local / ".git").exists():
+        path = local / name
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    with tempfile.TemporaryDirectory(prefix="newbackend-template-") as scratch:
+        clone = subprocess.run(
+            ["git", "clone", "-q", "--no-checkout", "--filter=blob:none", source, scratch],
+            capture_output=True,
+            check=False,
+        )
+        if clone.returncode != 0:
+            return None
+        shown = subprocess.run(
+            ["git", "-C", scratch, "show", f"{commit}:{name}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def _status(project: Path, *, ignored: bool) -> list[tuple[str, str]]:
+    """(added|modified|deleted|conflict, path) for each changed file below `project`."""
+    args = ["status", "--porcelain", "-z", "--untracked-files=all"]
+    if ignored:
+        args.append("--ignored")
+    prefix = _git(project, "rev-parse", "--show-prefix").strip()
+    entries = []
+    for entry in _git(project, *args, "--", ".").split("\0"):
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        if code == "!!" and not path.endswith(".rej"):
+            continue
+        if code in {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}:
+            status = "conflict"
+        elif code in {"??", "!!"} or "A" in code:
+            status = "added"
+        elif "D" in code:
+            status = "deleted"
+        else:
+            status = "modified"
+        entries.append((status, path.removeprefix(prefix)))
+    return entries
+
+
+def _has_markers(path: Path) -> bool:
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return False
+    starts = {marker: any(line.startswith(marker) for line in lines) for marker in CONFLICT_MARKERS}
+    return all(starts.values())
+
+
+def _absolute_source(template: str) -> str:
+    path = Path(template).expanduser()
+    return str(path.resolve()) if path.exists() else template
+
+
+def _version(answers: Mapping[str, Any]) -> str | None:
+    version = answers.get("_commit")
+    return None if version is None else str(version)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _git(project: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        env=None if env is None else {**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise ProjectError(f"git {args[0]} failed in '{project}': {_first_line_of(done.stderr)}")
+    return done.stdout
+
+
+def _git_bytes(project: Path, spec: str) -> bytes:
+    return subprocess.run(
+        ["git", "show", spec], cwd=project, capture_output=True, check=True, timeout=120
+    ).stdout
+
+
+def _first_line_of(text: str) -> str:
+    return (text.strip().splitlines() or ["no message"])[0]
