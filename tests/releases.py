@@ -1,0 +1,60 @@
+"""A template repository with a version history, built from this checkout for update tests.
+
+`template_repository(folder)` copies copier.yml, renames.yml and template/ into a fresh git
+repository tagged with this package's release tag (what a wheel's bundled copy was built
+from); `release(repo, tag, change)` commits a change to it and tags the next version.
+"""
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from newbackend._template import release_tag
+
+from .support import ROOT
+
+FIRST = release_tag()
+PACKAGE = "template/{{package_name}}"
+
+
+def git(folder: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args]
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)} failed in {folder}: {done.stderr}"
+    return done.stdout
+
+
+def template_repository(folder: Path) -> Path:
+    """The template as released: this working tree, committed and tagged FIRST."""
+    folder.mkdir(parents=True)
+    for name in ("copier.yml", "renames.yml"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copytree(
+        ROOT / "template", folder / "template", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", f"release {FIRST}")
+    git(folder, "tag", FIRST)
+    return folder
+
+
+def release(repo: Path, tag: str, change: Callable[[Path], None]) -> None:
+    """Apply `change` to the template repository, commit and tag it."""
+    change(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"release {tag}")
+    git(repo, "tag", tag)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there, once) by `new`."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "--no-verify", "-m", message)
