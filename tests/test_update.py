@@ -27,6 +27,7 @@ NEXT = "v99.0.0"
 PAGING = "services/paging.py"
 PAGING_V1 = (ROOT / PACKAGE / PAGING).read_text().split("\n", 1)[0]  # its docstring
 PAGING_V2 = '"""Paging: bounded limit and offset (improved in the next release)."""'
+VOLUME = "{% if database == 'sqlite' %}volume.yaml{% endif %}.jinja"
 README_V2 = "Updating: `newbackend update` brings the template's later improvements."
 
 
@@ -190,11 +191,11 @@ def test_update_moves_an_edit_to_a_renamed_file_and_keeps_an_edited_removed_one(
         text = old.read_text()
         new.write_text(text.replace("    listen 80;", "    listen 8080;"))
         old.unlink()
-        (template / "template" / "deploy" / "k8s" / "volume.yaml").unlink()
+        (template / "template" / "deploy" / "k8s" / VOLUME).unlink()
         edit(
             template / "renames.yml",
             "renamed: []",
-            "renamed:\n  - {from: deploy/nginx.conf, to: deploy/nginx/default.conf, since: v99.0.0}",
+            "renamed:\n  - {from: deploy/nginx.conf, to: deploy/nginx/default.conf}",
         )
 
     release(repo, NEXT, rename)
