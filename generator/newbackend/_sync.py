@@ -3,11 +3,10 @@
 Copier replays what changed in the project since it was generated (the blanked functions and
 the student's own work) on top of the new template version: a fix in the starter arrives, the
 student's work stays, and where both touched the same lines the file is left with conflict
-markers. `update_project` is the one place that calls copier for this; it can later call
-`newbackend update` instead.
+markers. The copier call and the conflict search are `newbackend update`'s own
+(`_update.run_copier_update`, `_update.find_conflicts`).
 """
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,8 @@ import yaml
 
 from ._cohort import Student, git, load_students
 from ._create import ANSWERS_FILE, _fallback_identity
-from .errors import ProjectError
+from ._update import find_conflicts, run_copier_update
+from .errors import ProjectError, UpdateError
 
 STATUSES = ("updated", "up to date", "conflict", "skipped", "failed")
 
@@ -36,8 +36,6 @@ def update_project(project: Path, to: str | None = None, *, commit: bool = True)
     the update replays committed work only. A clean update is committed; a conflict is left
     for a person to resolve.
     """
-    from copier import run_update  # ~0.6 s to import; only when an update really runs
-
     if not (project / ".git").exists():
         return SyncOutcome("skipped", "not a git repository")
     status = git(project, "status", "--porcelain")
@@ -47,36 +45,17 @@ def update_project(project: Path, to: str | None = None, *, commit: bool = True)
         return SyncOutcome("skipped", "dirty tree")
     before = _version(project)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # copier's notes on dirty template checkouts
-            run_update(
-                project,
-                vcs_ref=to,
-                defaults=True,
-                overwrite=True,
-                skip_answered=True,
-                quiet=True,
-                unsafe=False,
-                conflict="inline",
-            )
-    except Exception as error:  # copier's own errors, git's (through plumbum), a bad tag
+        run_copier_update(project, to)
+    except UpdateError as error:
         _discard_changes(project)
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        return SyncOutcome("failed", f"{reason} (nothing changed)")
+        return SyncOutcome("failed", f"{error} (nothing changed)")
     except BaseException:  # Ctrl-C: leave this student as they were, then stop
         _discard_changes(project)
         raise
     after = _version(project)
-    unmerged = git(project, "diff", "--name-only", "--diff-filter=U").stdout.split()
-    rejected = [
-        line[3:-4]
-        for line in git(project, "status", "--porcelain", "--untracked-files=all").stdout.split(
-            "\n"
-        )
-        if line.endswith(".rej")
-    ]
-    if unmerged or rejected:
-        return SyncOutcome("conflict", f"{before} → {after}", tuple(sorted({*unmerged, *rejected})))
+    conflicts = find_conflicts(project)
+    if conflicts:
+        return SyncOutcome("conflict", f"{before} → {after}", conflicts)
     if not git(project, "status", "--porcelain").stdout.strip():
         return SyncOutcome("up to date", after or "")
     if not commit:
