@@ -60,12 +60,12 @@ def set_(
 
 def _report(result: UpdateResult, what: str) -> None:
     verb = {"added": "add", "modified": "change", "deleted": "delete", "conflict": "conflict"}
-    if result.pretend:
+    if not result.changes:
+        head = f"{result.path} is up to date ({what}): nothing to change"
+    elif result.pretend:
         head = f"Would update {result.path} ({what}): {len(result.changes)} files"
-    elif result.changes:
-        head = f"Updated {result.path} ({what}): {len(result.changes)} files, not committed"
     else:
-        head = f"{result.path} is up to date ({what})"
+        head = f"Updated {result.path} ({what}): {len(result.changes)} files, not committed"
     console.print(Text(head, style="green"), soft_wrap=True)
     for status, path in result.changes:
         label = verb[status] if result.pretend else status
