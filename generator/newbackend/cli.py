@@ -25,8 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(check)
-app.command()(update)
-app.command(name="set")(set_)
 app.add_typer(cohort, name="cohort")
 QUESTIONS = load_questions()
 
@@ -137,6 +135,10 @@ def create(
             highlight=False,
             soft_wrap=True,
         )
+
+
+app.command()(update)
+app.command(name="set")(set_)
 
 
 def _summary(path: Path, answers: dict[str, Any], files: int, commit: str | None) -> None:
