@@ -27,3 +27,7 @@ class ProjectError(NewbackendError):
 
 class RosterError(NewbackendError):
     """A class roster that cannot be used; the message names every bad line."""
+
+
+class ResourceError(NewbackendError):
+    """A resource cannot be added as asked (it exists, the migrations have several heads)."""
