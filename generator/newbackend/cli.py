@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from . import __version__
+from ._cli_resource import add
 from ._cli_teaching import check, cohort
 from ._cli_update import set_, update
 from ._console import console, err_console, fail
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.command()(check)
 app.add_typer(cohort, name="cohort")
+app.add_typer(add, name="add")
 QUESTIONS = load_questions()
 
 

@@ -31,3 +31,7 @@ class UpdateError(NewbackendError):
 
 class RosterError(NewbackendError):
     """A class roster that cannot be used; the message names every bad line."""
+
+
+class ResourceError(NewbackendError):
+    """A resource cannot be added as asked (it exists, the migrations have several heads)."""
