@@ -1,7 +1,7 @@
 """A template repository with a version history, built from this checkout for update tests.
 
-`template_repository(folder)` copies copier.yml, renames.yml and template/ into a fresh git
-repository tagged with this package's release tag (what a wheel's bundled copy was built
+`template_repository(folder)` copies copier.yml, renames.yml, template/ and resource/ into a
+fresh git repository tagged with this package's release tag (what a wheel's bundled copy was built
 from); `release(repo, tag, change)` commits a change to it and tags the next version.
 """
 
@@ -30,9 +30,8 @@ def template_repository(folder: Path) -> Path:
     folder.mkdir(parents=True)
     for name in ("copier.yml", "renames.yml"):
         shutil.copy(ROOT / name, folder / name)
-    shutil.copytree(
-        ROOT / "template", folder / "template", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for name in ("template", "resource"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
     git(folder, "init", "-q", "-b", "main")
     git(folder, "add", "-A")
     git(folder, "commit", "-q", "-m", f"release {FIRST}")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from newbackend import create_project
+from newbackend._resource import add_resource
 from newbackend._template import TEMPLATE_ENV
 from newbackend.cli import app
 from typer.testing import CliRunner
@@ -28,6 +29,12 @@ PAGING = "services/paging.py"
 PAGING_V1 = (ROOT / PACKAGE / PAGING).read_text().split("\n", 1)[0]  # its docstring
 PAGING_V2 = '"""Paging: bounded limit and offset (improved in the next release)."""'
 VOLUME = "{% if database == 'sqlite' %}volume.yaml{% endif %}.jinja"
+RESOURCE_SERVICE = "resource/template/{{package_name}}/services/{{resource_plural}}.py.jinja"
+RESOURCE_V1 = (
+    '"""{{ resource_class }} rules: validation schemas, the storage port, the service '
+    '(cache-aside)."""'
+)
+RESOURCE_V2 = '"""{{ resource_class }} rules (improved in the next release)."""'
 README_V2 = "Updating: `newbackend update` brings the template's later improvements."
 
 
@@ -386,8 +393,27 @@ def test_set_cache_none_memory_redis(repo: Path, tmp_path: Path) -> None:
             project_tests(project, env)
 
 
+def test_update_merges_the_template_change_into_an_added_resource(
+    repo: Path, tmp_path: Path
+) -> None:
+    project = create(repo, tmp_path, framework="flask")
+    add_resource(project, "order", fields=["title:str", "due:datetime?"])
+    service = project / "todo" / "services" / "orders.py"
+    service.write_text(service.read_text() + "\n\ndef our_helper() -> int:\n    return 1\n")
+    commit_all(project, "an order resource, and our helper")
+    release(repo, NEXT, lambda repo: edit(repo / RESOURCE_SERVICE, RESOURCE_V1, RESOURCE_V2))
+    result = invoke("update", str(project))
+    assert result.exit_code == 0, result.output
+    text = service.read_text()
+    assert text.startswith('"""Order rules (improved in the next release)."""\n')
+    assert text.endswith("def our_helper() -> int:\n    return 1\n")
+    assert "modified  todo/services/orders.py" in result.stdout
+
+
 def test_set_framework_keeps_services_and_models(repo: Path, tmp_path: Path) -> None:
     project = create(repo, tmp_path, framework="flask")
+    add_resource(project, "order", fields=["title:str", "due:datetime?"])
+    commit_all(project, "an order resource")
     for step, framework in enumerate(["fastapi", "flask"]):
         user_service_edit(project, f"edit {step}")
         models = project / "todo" / "models" / "todos.py"
@@ -398,6 +424,8 @@ def test_set_framework_keeps_services_and_models(repo: Path, tmp_path: Path) -> 
         assert services_and_models(project) == before
         app_py = (project / "todo" / "app.py").read_text()
         assert ("FastAPI" in app_py) == (framework == "fastapi")
+        added_routes = (project / "todo" / "routes" / "orders.py").read_text()  # follows too
+        assert ("APIRouter" in added_routes) == (framework == "fastapi")
         with project_environment(
             {"framework": framework, "database": "sqlite", "cache": "memory"}
         ) as env:

@@ -36,7 +36,7 @@ _RESERVED_FIELDS = frozenset(
     | set(keyword.softkwlist)
 )
 # The project's own modules in services/, models/ and routes/, which a resource would replace.
-_SHARED_MODULES = (
+SHARED_MODULES = (
     "base",
     "database",
     "migrate",
@@ -176,7 +176,7 @@ def add_resource(
         "fields": specs,
         "revision": revision,
         "down_revision": head,
-        "reserved_names": [*_reserved_names(root), *_SHARED_MODULES],
+        "reserved_names": [*reserved_names(root), *SHARED_MODULES],
     }
     if plural is not None:
         data["resource_plural"] = plural
@@ -208,7 +208,7 @@ def _rendered_plural(rendered: Path) -> str:
     return str(data["resource_plural"])
 
 
-def _reserved_names(root: Path) -> list[str]:
+def reserved_names(root: Path) -> list[str]:
     """The project template's reserved names (keywords, the project's dependencies): one list."""
     config = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8"))
     return [str(name) for name in config["reserved_names"]["default"]]

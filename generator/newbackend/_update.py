@@ -30,6 +30,7 @@ import yaml
 
 from ._create import ANSWERS_FILE, _fallback_identity, record_release
 from ._questions import load_questions
+from ._resource_update import refresh_resources
 from .errors import InvalidAnswerError, ProjectError, UpdateError
 
 RENAMES_FILE = "renames.yml"
@@ -211,6 +212,7 @@ def _update(
     try:
         run_copier_update(work, VcsRef.CURRENT if keep_version else to, data)
         moved, kept, merge_conflicts = _protect_edits(work, before)
+        resources = refresh_resources(work, before, read_answers(work))
     except BaseException:
         _git(work, "reset", "-q", "--hard", head)
         _git(work, "clean", "-q", "-fd", "--", ".")
@@ -218,7 +220,7 @@ def _update(
     if template is not None:  # the new source is part of the update under review
         _git(work, "update-ref", "HEAD", head)
     after = read_answers(work)
-    conflicts = sorted({*find_conflicts(work), *merge_conflicts})
+    conflicts = sorted({*find_conflicts(work), *merge_conflicts, *resources.conflicts})
     changes = tuple(
         ("conflict" if path in conflicts else status, path)
         for status, path in _status(work, ignored=False)
@@ -230,7 +232,7 @@ def _update(
         changes=changes,
         conflicts=tuple(conflicts),
         moved=tuple(moved),
-        kept=tuple(kept),
+        kept=(*kept, *resources.kept),
     )
 
 
