@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from newbackend._questions import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +25,9 @@ COMBINATIONS = [
 ]
 
 REQUIRE_SERVICES = os.environ.get("NEWBACKEND_REQUIRE_SERVICES") == "1"
-POSTGRES_URL = os.environ.get("NEWBACKEND_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "NEWBACKEND_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 MYSQL_URL = os.environ.get("NEWBACKEND_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 REDIS_URL = os.environ.get("NEWBACKEND_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -101,12 +102,14 @@ def project_environment(combination: dict[str, str]) -> Iterator[dict[str, str]]
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_BACKEND"} and not key.startswith("PYTEST")
+        if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_BACKEND"}
+        and not key.startswith("PYTEST")
     }
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["MYPY_CACHE_DIR"] = str(Path(os.environ.get("NEWBACKEND_MYPY_CACHE", tempfile.gettempdir())) / (
-        f"newbackend-mypy-{os.getppid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    ))
+    env["MYPY_CACHE_DIR"] = str(
+        Path(os.environ.get("NEWBACKEND_MYPY_CACHE", tempfile.gettempdir()))
+        / (f"newbackend-mypy-{os.getppid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    )
     if combination["cache"] == "redis":
         require_server("Redis", REDIS_URL)
         env["REDIS_URL"] = REDIS_URL
@@ -118,7 +121,9 @@ def project_environment(combination: dict[str, str]) -> Iterator[dict[str, str]]
         yield env
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> str:
+def run(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600
+) -> str:
     """Run a command, failing the test with its output when it fails."""
     completed = subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False

@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import newbackend
 import pytest
 import yaml
-from typer.testing import CliRunner
-
-import newbackend
 from newbackend import _create
 from newbackend.cli import app
+from typer.testing import CliRunner
 
 from .support import QUESTIONS
 
@@ -63,14 +62,27 @@ def test_create_help_offers_the_choices_of_copier_yml() -> None:
 
 def test_create_with_every_answer_as_a_flag(tmp_path: Path) -> None:
     result = invoke(
-        "create", "todo", "--framework", "fastapi", "--database", "postgresql",
-        "--cache", "redis", "--resource", "task", "--yes", "-o", str(tmp_path),
+        "create",
+        "todo",
+        "--framework",
+        "fastapi",
+        "--database",
+        "postgresql",
+        "--cache",
+        "redis",
+        "--resource",
+        "task",
+        "--yes",
+        "-o",
+        str(tmp_path),
     )
     assert result.exit_code == 0, result.output
     project = tmp_path / "todo"
     answers = answers_of(project)
     assert (answers["framework"], answers["database"], answers["cache"]) == (
-        "fastapi", "postgresql", "redis",
+        "fastapi",
+        "postgresql",
+        "redis",
     )
     assert answers["resource_plural"] == "tasks"
     assert (project / "todo" / "routes" / "tasks.py").is_file()
@@ -83,7 +95,10 @@ def test_create_defaults_are_the_embedded_default(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     answers = answers_of(tmp_path / "todo")
     assert {key: answers[key] for key in ("framework", "database", "cache", "resource")} == {
-        "framework": "flask", "database": "sqlite", "cache": "memory", "resource": "todo",
+        "framework": "flask",
+        "database": "sqlite",
+        "cache": "memory",
+        "resource": "todo",
     }
 
 
@@ -92,7 +107,9 @@ def test_create_makes_a_first_commit_with_a_clean_tree(tmp_path: Path) -> None:
     project = tmp_path / "todo"
     log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True)
     assert len(log.stdout.splitlines()) == 1
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True
+    )
     assert status.stdout == ""
     tracked = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True)
     assert ".env" not in tracked.stdout.splitlines()
@@ -101,7 +118,9 @@ def test_create_makes_a_first_commit_with_a_clean_tree(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_no_secret_is_in_any_tracked_file(tmp_path: Path, database: str) -> None:
-    assert invoke("create", "todo", "-y", "--database", database, "-o", str(tmp_path)).exit_code == 0
+    assert (
+        invoke("create", "todo", "-y", "--database", database, "-o", str(tmp_path)).exit_code == 0
+    )
     project = tmp_path / "todo"
     secrets = [
         line.split("=", 1)[1]
@@ -159,8 +178,12 @@ def test_a_bad_name_is_one_line_exit_1_and_nothing_written(tmp_path: Path, name:
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--framework", "django"), ("--database", "oracle"), ("--cache", "memcached"),
-     ("--resource", "Bad Name")],
+    [
+        ("--framework", "django"),
+        ("--database", "oracle"),
+        ("--cache", "memcached"),
+        ("--resource", "Bad Name"),
+    ],
 )
 def test_an_unknown_choice_is_one_line_exit_1(tmp_path: Path, option: str, value: str) -> None:
     result = invoke("create", "todo", option, value, "-y", "-o", str(tmp_path))
@@ -240,7 +263,11 @@ def newbackend_command() -> list[str]:
 def test_no_terminal_and_no_yes_takes_defaults_and_never_waits(tmp_path: Path) -> None:
     completed = subprocess.run(
         [*newbackend_command(), "create", "todo", "--no-git"],
-        cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
@@ -250,15 +277,32 @@ def test_no_terminal_and_no_yes_takes_defaults_and_never_waits(tmp_path: Path) -
 def test_the_console_script_end_to_end(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "200"}
     completed = subprocess.run(
-        [*newbackend_command(), "create", "demo", "--framework", "fastapi", "-y", "-o", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        [
+            *newbackend_command(),
+            "create",
+            "demo",
+            "--framework",
+            "fastapi",
+            "-y",
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     assert "Created" in completed.stdout
     assert (tmp_path / "demo" / ".git").is_dir()
     bad = subprocess.run(
         [*newbackend_command(), "create", "class", "-y", "-o", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert bad.returncode == 1
     assert len(bad.stderr.strip().splitlines()) == 1

@@ -38,7 +38,8 @@ def settings_fields(project: Path) -> set[str]:
     return {
         node.target.id.upper()
         for node in settings.body
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
         and node.target.id != "model_config"
     }
 

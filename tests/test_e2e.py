@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newbackend import create_project
 
 from .support import run
@@ -33,7 +32,7 @@ def request(method: str, url: str, body: Any = None) -> tuple[int, Any]:
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(req, timeout=10) as response:
             text = response.read().decode()
             return response.status, json.loads(text) if text else None
     except urllib.error.HTTPError as error:
@@ -46,7 +45,7 @@ def wait_until_serving(url: str, process: subprocess.Popen[str], seconds: float 
         if process.poll() is not None:
             raise AssertionError(f"the server exited:\n{process.communicate()[0]}")
         try:
-            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310
+            urllib.request.urlopen(url, timeout=2).close()
             return
         except OSError:
             time.sleep(0.25)
@@ -75,8 +74,12 @@ def test_fresh_venv_install_then_serve_over_http(tmp_path: Path, framework: str)
     port = free_port()
     env = {**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{workdir}/app.db"}
     server = subprocess.Popen(
-        [python, "-m", "todo"], cwd=workdir, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [python, "-m", "todo"],
+        cwd=workdir,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

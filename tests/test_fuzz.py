@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from newbackend import create_project
 
 from .support import PYTHON, matrix_params, project_environment, run
@@ -43,15 +42,34 @@ def test_schemathesis_finds_nothing(tmp_path: Path, combination: dict[str, str])
         run([PYTHON, "-m", "todo.models.migrate"], project, env)
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-            cwd=project, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=project,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_until_serving(f"http://127.0.0.1:{port}/health", server)
             fuzz = subprocess.run(
-                [SCHEMATHESIS, "run", f"http://127.0.0.1:{port}/openapi.json", "--checks", "all",
-                 "--max-examples", EXAMPLES, "--seed", "1", "--request-timeout", "10"],
-                capture_output=True, text=True, timeout=600, check=False,
-                env={**os.environ, "NO_COLOR": "1"}, cwd=tmp_path,  # its cache stays there
+                [
+                    SCHEMATHESIS,
+                    "run",
+                    f"http://127.0.0.1:{port}/openapi.json",
+                    "--checks",
+                    "all",
+                    "--max-examples",
+                    EXAMPLES,
+                    "--seed",
+                    "1",
+                    "--request-timeout",
+                    "10",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+                env={**os.environ, "NO_COLOR": "1"},
+                cwd=tmp_path,  # its cache stays there
             )
         finally:
             server.terminate()

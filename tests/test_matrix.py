@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newbackend import create_project
 
 from .support import PYTHON, REQUIRE_SERVICES, matrix_params, project_environment, run

@@ -111,7 +111,11 @@ def test_every_combination_renders_exactly_its_files(
     project = render(copie, **combination)
     expected = TOP_FILES | {f"todo/{name}" for name in PACKAGE_FILES}
     if combination["cache"] == "redis":
-        expected |= {"todo/cache/redis.py", "tests/test_cache_redis.py", "tests/test_faults_redis.py"}
+        expected |= {
+            "todo/cache/redis.py",
+            "tests/test_cache_redis.py",
+            "tests/test_faults_redis.py",
+        }
     if combination["database"] == "sqlite":
         expected |= {"deploy/k8s/volume.yaml"}
     assert set(files_of(project)) == expected
@@ -205,8 +209,13 @@ def test_hyphenated_name_gives_an_underscored_package(copie: Any) -> None:
 
 @pytest.mark.parametrize(
     ("resource", "plural", "cls"),
-    [("todo", "todos", "Todo"), ("category", "categories", "Category"), ("box", "boxes", "Box"),
-     ("order_item", "order_items", "OrderItem"), ("day", "days", "Day")],
+    [
+        ("todo", "todos", "Todo"),
+        ("category", "categories", "Category"),
+        ("box", "boxes", "Box"),
+        ("order_item", "order_items", "OrderItem"),
+        ("day", "days", "Day"),
+    ],
 )
 def test_the_resource_names_the_url_table_and_classes(
     copie: Any, resource: str, plural: str, cls: str
@@ -215,7 +224,9 @@ def test_the_resource_names_the_url_table_and_classes(
     service = (project / "todo" / "services" / f"{plural}.py").read_text()
     assert f"class {cls}Service:" in service
     assert f'url_prefix="/{plural}"' in (project / "todo" / "routes" / f"{plural}.py").read_text()
-    assert f'__tablename__ = "{plural}"' in (project / "todo" / "models" / f"{plural}.py").read_text()
+    assert (
+        f'__tablename__ = "{plural}"' in (project / "todo" / "models" / f"{plural}.py").read_text()
+    )
 
 
 def test_an_irregular_plural_can_be_given(copie: Any) -> None:
@@ -251,9 +262,20 @@ def test_debug_is_off_by_default(copie: Any) -> None:
 def test_plain_copier_copy_works_without_trust(tmp_path: Path) -> None:
     """What a user of copier (not of our CLI) runs: no --trust, no prompts."""
     completed = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD",
-         str(ROOT), str(tmp_path / "todo")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            str(ROOT),
+            str(tmp_path / "todo"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     answers = yaml.safe_load((tmp_path / "todo" / ".copier-answers.yml").read_text())
@@ -273,7 +295,10 @@ def test_ruff_rejects_the_framework_outside_the_api_layer(
     service.write_text(f"import {module}  # noqa: F401\n" + service.read_text())
     completed = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "TID251", "."],
-        cwd=project, capture_output=True, text=True, check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 1
     assert "todo/services/todos.py" in completed.stdout

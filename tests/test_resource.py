@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
-
 from newbackend import create_project
 from newbackend._resource import add_resource
 from newbackend._template import template_root
 from newbackend.cli import app
+from typer.testing import CliRunner
 
 from .support import PYTHON, ROOT, combination_id, needs_services, project_environment, run
 
