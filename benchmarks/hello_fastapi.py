@@ -11,3 +11,10 @@ app = FastAPI()
 @app.get("/")
 async def hello() -> dict[str, str]:
     return {"hello": "world"}
+
+
+@app.get("/sync")
+def hello_sync() -> dict[str, str]:
+    """The same in a plain `def` endpoint, which FastAPI runs in its thread pool: the floor of a
+    sync endpoint (the generated app's are sync, for the sync SQLAlchemy session)."""
+    return {"hello": "world"}

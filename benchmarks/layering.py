@@ -114,7 +114,12 @@ def child(kind: str, project: Path) -> None:
         print((time.process_time() - start) / int(count), flush=True)
 
 
-REQUESTS = {"list": ("/todos", "limit=100"), "one": ("/todos/42", ""), "hello": ("/", "")}
+REQUESTS = {
+    "list": ("/todos", "limit=100"),
+    "one": ("/todos/42", ""),
+    "hello": ("/", ""),
+    "hello_def": ("/sync", ""),  # FastAPI only: the same in a sync endpoint
+}
 
 
 class Child:
@@ -194,9 +199,10 @@ def measure(work: Path, framework: str, iterations: int, repeats: int) -> list[R
     database = work / f"{framework}.db"
     env = environment(DATABASE_URL=f"sqlite:///{database}", ENV="production", LOG_LEVEL="WARNING")
     seed_rows(projects["none"], env)
+    hellos = ["hello", "hello_def"] if framework == "fastapi" else ["hello"]
     plan = {
         "seed": ("seed", projects["none"], {"SEED_DATABASE": str(database)}, ["list", "one"]),
-        "hello": (f"hello_{framework}", projects["none"], {}, ["hello"]),
+        "hello": (f"hello_{framework}", projects["none"], {}, hellos),
         "uncached": (framework, projects["none"], {"CACHE_BACKEND": "none"}, ["list", "one"]),
         "cached": (framework, projects["memory"], {"CACHE_BACKEND": "memory"}, ["list", "one"]),
     }
@@ -226,6 +232,9 @@ def compare(framework: str, cpu: dict[str, dict[str, list[float]]]) -> list[Row]
     rows.append(
         _row(framework, "GET /", f"{framework} hello-world", median["hello"]["hello"], None)
     )
+    if "hello_def" in median["hello"]:
+        sync = median["hello"]["hello_def"]
+        rows.append(_row(framework, "GET /sync", "hello-world, sync `def` endpoint", sync, None))
     for request, path in (("list", "GET /todos?limit=100"), ("one", "GET /todos/42")):
         seed = median["seed"][request]
         rows.append(_row(framework, path, "seed (Flask, single file)", seed, seed))

@@ -6,7 +6,7 @@ hello-world and the seed app included. The apps run side by side and are measure
 (each round runs every endpoint once), so each figure has its references from the same minutes
 of the same machine; the table gives medians over the rounds and the ratios the targets use.
 
-    python benchmarks/throughput.py [--duration 10] [--rounds 3] [--no-services]
+    python benchmarks/throughput.py [--duration 5] [--rounds 3] [--no-services]
 """
 
 import argparse
@@ -66,6 +66,7 @@ class App:
     project: Path  # the generated project whose gunicorn.conf.py serves it
     env: dict[str, str]
     app_uri: str | None = None  # None: the project's own app
+    phase: str = ""  # apps of one phase run side by side; default: the group
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     results: dict[str, list[Row]] = field(default_factory=dict)
@@ -161,14 +162,15 @@ def wrk(url: str, method: str, args: argparse.Namespace, script: Path) -> Row:
         command += ["-s", str(script)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
-    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    total = re.search(r"(\d+) requests in", output)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        "p50_ms": _ms(percentiles["50"]),
-        "p99_ms": _ms(percentiles["99"]),
-        "requests": total,
+        # wrk leaves the distribution out when no request completed
+        "p50_ms": _ms(percentiles.get("50", "0ms")),
+        "p99_ms": _ms(percentiles.get("99", "0ms")),
+        "requests": int(total.group(1)) if total else 0,
         "failed": (int(bad.group(1)) if bad else 0),
         "socket_errors": errors.group(1) if errors else "",
     }
@@ -187,7 +189,9 @@ def plan(work: Path, services: bool) -> tuple[list[App], ExitStack]:
             App(
                 framework,
                 "hello-world",
-                {"hello": "GET /"},
+                {"hello": "GET /", "hello_def": "GET /sync"}
+                if framework == "fastapi"
+                else {"hello": "GET /"},
                 sqlite_memory,
                 hello,
                 f"hello_{framework}:app",
@@ -219,9 +223,8 @@ def plan(work: Path, services: bool) -> tuple[list[App], ExitStack]:
                     REDIS_URL=REDIS_URL,
                     CACHE_PREFIX=f"bench:{os.getpid()}:{framework}:",
                 )
-                apps.append(
-                    App(framework, f"generated postgresql+{cache}", crud, postgres_redis, env)
-                )
+                name = f"generated postgresql+{cache}"
+                apps.append(App(framework, name, crud, postgres_redis, env, phase=name))
     # The seed app (Flask, WSGI) runs under the Flask project's settings in both groups: the
     # same worker count as the FastAPI apps, since both configs derive it from the CPU count.
     flask_project = next(app.project for app in apps if app.group == "flask")
@@ -309,9 +312,17 @@ def ratios(rows: list[Row]) -> list[Row]:
     checks = []
     for framework in ("flask", "fastapi"):
         hello = rps(framework, "hello-world", "hello")
+        hello_def = rps(framework, "hello-world", "hello_def")
         seed_list = rps(framework, "seed (single file)", "list")
         pairs = [
             ("cached GET /todos ÷ hello-world", "generated sqlite+memory", "list", hello, 0.7),
+            (
+                "cached GET /todos ÷ hello-world in a sync `def` endpoint",
+                "generated sqlite+memory",
+                "list",
+                hello_def,
+                None,
+            ),
             (
                 "uncached GET /todos (SQLite) ÷ seed app",
                 "generated sqlite+none",
@@ -387,7 +398,7 @@ def render(info: dict[str, object], rows: list[Row], checks: list[Row]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="measured rounds (medians)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -410,19 +421,25 @@ def main() -> None:
         script.write_text(POST_SCRIPT)
         apps, databases = plan(work, not args.no_services)
         running.enter_context(databases)
+        # An app on PostgreSQL keeps a pool per worker: one at a time, so that the server's
+        # connection limit is not what is measured.
+        phases: dict[str, list[App]] = {}
         for app in apps:
-            if args.workers:
-                app.env["WEB_CONCURRENCY"] = str(args.workers)
-            migrate(app)
-            running.enter_context(serving(app))
-            if app.name != "hello-world":
-                seed(app)
-        measure(apps, args, script)
-        rss = {
-            f"{app.group}/{app.name}": worker_peak_rss_mb(app.process.pid)
-            for app in apps
-            if app.process
-        }
+            phases.setdefault(f"{app.group} {app.phase}", []).append(app)
+        rss: dict[str, float] = {}
+        for members in phases.values():
+            with ExitStack() as serving_phase:
+                for app in members:
+                    if args.workers:
+                        app.env["WEB_CONCURRENCY"] = str(args.workers)
+                    migrate(app)
+                    serving_phase.enter_context(serving(app))
+                    if app.name != "hello-world":
+                        seed(app)
+                measure(members, args, script)
+                for app in members:
+                    assert app.process is not None
+                    rss[f"{app.group}/{app.name}"] = worker_peak_rss_mb(app.process.pid)
         rows = summarize(apps, rss)
     checks = ratios(rows)
     command = "python benchmarks/throughput.py " + " ".join(sys.argv[1:])
