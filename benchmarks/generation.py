@@ -66,6 +66,9 @@ def context() -> dict[str, object]:
         "cache_backends": ["none", "memory"],
         "compose_database_url": "sqlite:////data/todo.db",
         "secret_key": "0" * 64,
+        "db_password": "0" * 32,
+        "database_url_local": "sqlite:///todo.db",
+        "gunicorn_worker_class": "gthread",
         "_copier_conf": {"answers_file": ".copier-answers.yml", "dst_path": "todo"},
         "_copier_answers": {"project_name": "todo"},
     }
