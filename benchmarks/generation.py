@@ -50,12 +50,25 @@ for path in sorted(src.rglob("*")):
 def context() -> dict[str, object]:
     """The full answer set (derived values included) that copier computes, for the floor."""
     return {
-        "project_name": "todo", "package_name": "todo", "description": "bench",
-        "framework": "flask", "database": "sqlite", "cache": "memory",
-        "resource": "todo", "resource_plural": "todos", "resource_class": "Todo",
-        "framework_label": "Flask", "database_label": "SQLite", "cache_label": "memory",
-        "database_url_default": "sqlite:///todo.db", "cache_backends": ["none", "memory"],
-        "compose_database_url": "sqlite:////data/todo.db", "secret_key": "0" * 64,
+        "project_name": "todo",
+        "package_name": "todo",
+        "description": "bench",
+        "framework": "flask",
+        "database": "sqlite",
+        "cache": "memory",
+        "resource": "todo",
+        "resource_plural": "todos",
+        "resource_class": "Todo",
+        "framework_label": "Flask",
+        "database_label": "SQLite",
+        "cache_label": "memory",
+        "database_url_default": "sqlite:///todo.db",
+        "cache_backends": ["none", "memory"],
+        "compose_database_url": "sqlite:////data/todo.db",
+        "secret_key": "0" * 64,
+        "db_password": "0" * 32,
+        "database_url_local": "sqlite:///todo.db",
+        "gunicorn_worker_class": "gthread",
         "_copier_conf": {"answers_file": ".copier-answers.yml", "dst_path": "todo"},
         "_copier_answers": {"project_name": "todo"},
     }
@@ -66,14 +79,33 @@ def variants(work: Path) -> dict[str, list[str]]:
     answers = work / "answers.yml"
     answers.write_text(json.dumps(context()))
     return {
-        "newbackend create (no git)": [newbackend, "create", "todo", "-y", "--no-git", "-o", "{out}"],
+        "newbackend create (no git)": [
+            newbackend,
+            "create",
+            "todo",
+            "-y",
+            "--no-git",
+            "-o",
+            "{out}",
+        ],
         "newbackend create (with git)": [newbackend, "create", "todo", "-y", "-o", "{out}"],
         "copier copy (bare)": [
-            str(BIN / "copier"), "copy", "-q", "--defaults", "--vcs-ref", "HEAD",
-            str(ROOT), "{out}/todo",
+            str(BIN / "copier"),
+            "copy",
+            "-q",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            str(ROOT),
+            "{out}/todo",
         ],
         "plain Jinja render (floor)": [
-            sys.executable, "-c", PLAIN_RENDER, str(ROOT / "template"), "{out}/todo", str(answers),
+            sys.executable,
+            "-c",
+            PLAIN_RENDER,
+            str(ROOT / "template"),
+            "{out}/todo",
+            str(answers),
         ],
         "newbackend --help": [newbackend, "--help"],
         "newbackend --version": [newbackend, "--version"],
@@ -134,9 +166,10 @@ def _cpus() -> int:
 def render_markdown(rows: list[dict[str, object]], meta: dict[str, object]) -> str:
     lines = [
         f"`{meta['command']}` — Python {meta['python']}, copier {meta['copier']}, "
-        f"newbackend {meta['newbackend']}, {meta['machine']}; medians of {meta['runs']} paired runs",
+        f"newbackend {meta['newbackend']}, {meta['machine']}; "
+        f"medians of {meta['runs']} paired runs",
         "",
-        "| variant | median (s) | min (s) | max (s) | × copier copy |",
+        "| variant | median (s) | min (s) | max (s) | × copier copy |",  # noqa: RUF001
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [

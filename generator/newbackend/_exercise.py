@@ -86,10 +86,11 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/models/{plural}.py",
         "tests/test_models_{plural}.py",
         {
-            "Sql{Class}Repository.list": "select the {plural} ordered by id, at most `limit` rows "
-            "from `offset`, as {Class}Read dicts (select(*_COLUMNS) gives plain rows)",
+            "Sql{Class}Repository.list": "the {plural} ordered by id, at most `limit` rows from "
+            "`offset`, as {Class}Read dicts (execute _LIST with limit and offset: it gives plain "
+            "rows, to zip with the result's keys)",
             "Sql{Class}Repository.get": "return the {resource} with this id as a {Class}Read "
-            "dict, or None when there is none",
+            "dict (execute _GET with item_id), or None when there is none",
             "Sql{Class}Repository.add": "insert a {Class} made from values with created_at and "
             "updated_at set to one utcnow(), flush (the service commits), and return it as a dict "
             "(_row)",
