@@ -169,7 +169,7 @@ def render_markdown(rows: list[dict[str, object]], meta: dict[str, object]) -> s
         f"newbackend {meta['newbackend']}, {meta['machine']}; "
         f"medians of {meta['runs']} paired runs",
         "",
-        "| variant | median (s) | min (s) | max (s) | × copier copy |",  # noqa: RUF001
+        "| variant | median (s) | min (s) | max (s) | × copier copy |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [
