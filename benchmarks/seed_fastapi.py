@@ -7,22 +7,13 @@ FastAPI's default encoder. Serve it like the generated app (from a generated pro
     SEED_DATABASE=/tmp/seed.db gunicorn -c gunicorn.conf.py seed_fastapi:app
 """
 
-import os
-import sqlite3
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, HTTPException
-
-DATABASE = os.environ.get("SEED_DATABASE", "seed.db")
+from seed_app import connect  # the same database and table (created on import)
 
 app = FastAPI()
-
-
-def connect() -> sqlite3.Connection:
-    connection = sqlite3.connect(DATABASE)
-    connection.row_factory = sqlite3.Row
-    return connection
 
 
 @app.get("/todos")

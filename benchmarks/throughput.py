@@ -240,8 +240,20 @@ def plan(work: Path, services: bool) -> tuple[list[App], ExitStack]:
             1 if framework == "flask" else len(apps),
             App(framework, "seed (single file)", endpoints, flask_project, env, "seed_app:app"),
         )
+    # The same seed written for FastAPI, served by the FastAPI project's settings (uvicorn
+    # workers): the fair pair for the FastAPI rows.
+    fastapi_project = next(app.project for app in apps if app.group == "fastapi")
+    env = environment(
+        PYTHONPATH=str(BENCHMARKS),
+        SEED_DATABASE=str(work / "seed-fastapi-own.db"),
+        DATABASE_URL=_sqlite(fastapi_project),
+    )
+    apps.append(App("fastapi", FASTAPI_SEED, crud, fastapi_project, env, "seed_fastapi:app"))
     apps.sort(key=lambda app: app.group != "flask")
     return apps, stack
+
+
+FASTAPI_SEED = "seed for FastAPI (single file)"
 
 
 def _sqlite(project: Path) -> str:
@@ -336,6 +348,13 @@ def ratios(rows: list[Row]) -> list[Row]:
                 "list",
                 hello,
                 None,
+            ),
+            (
+                "uncached GET /todos (SQLite) ÷ the seed written for FastAPI",
+                "generated sqlite+none",
+                "list",
+                rps(framework, FASTAPI_SEED, "list"),
+                1.0,
             ),
             (
                 "uncached GET /todos (PostgreSQL) ÷ seed app",
