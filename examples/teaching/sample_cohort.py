@@ -39,7 +39,8 @@ def stage(cohort: Path, solution: Path) -> None:
         restore(project, solution, [task for task in exercise.tasks if task.layer in layers])
         package = project / "todo"
         if folder == "alan":
-            _edit(package / "models" / "todos.py", ".limit(limit).offset(offset)", ".limit(limit)")
+            offset = '{"limit": limit, "offset": offset}'
+            _edit(package / "models" / "todos.py", offset, '{"limit": limit, "offset": 0}')
         if folder == "edsger":
             _edit(
                 package / "services" / "todos.py",
