@@ -1,14 +1,17 @@
 """`newbackend update` and `newbackend set`: the adapters over `_update`."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from ._console import console, err_console, fail
-from ._update import SETTABLE, UpdateResult
+from ._questions import SETTABLE
 from .errors import NewbackendError
+
+if TYPE_CHECKING:
+    from ._update import UpdateResult
 
 PATH_HELP = "The project folder (a git repository made by newbackend or copier)."
 PRETEND_HELP = "Show what would change and write nothing."
@@ -58,7 +61,7 @@ def set_(
     _report(result, f"{question} = {value}")
 
 
-def _report(result: UpdateResult, what: str) -> None:
+def _report(result: "UpdateResult", what: str) -> None:
     verb = {"added": "add", "modified": "change", "deleted": "delete", "conflict": "conflict"}
     if not result.changes:
         head = f"{result.path} is up to date ({what}): nothing to change"

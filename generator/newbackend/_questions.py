@@ -9,6 +9,9 @@ import yaml
 
 from ._template import template_root
 
+# The questions `newbackend set` can re-answer in an existing project.
+SETTABLE = ("framework", "database", "cache")
+
 
 @dataclass(frozen=True)
 class Question:

@@ -29,12 +29,11 @@ import jinja2
 import yaml
 
 from ._create import ANSWERS_FILE, _fallback_identity, record_release
-from ._questions import load_questions
+from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
 from .errors import InvalidAnswerError, ProjectError, UpdateError
 
 RENAMES_FILE = "renames.yml"
-SETTABLE = ("framework", "database", "cache")
 CONFLICT_MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 MERGE_LABELS = ("before updating", "last update", "after updating")  # copier's own labels
 
