@@ -1,22 +1,25 @@
 """The teaching commands: `check` and `cohort create|report|sync` (adapters, like cli.py)."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from ._check import CheckResult, LayerReport
-from ._cohort import STATE_COLOURS, STATE_SYMBOLS, CohortReport, StudentReport
-from ._console import console, err_console, fail
+from ._console import STATE_COLOURS, STATE_SYMBOLS, console, err_console, fail
 from ._exercise import EXERCISE_LAYERS, LAYERS, parse_layers
 from ._questions import load_questions
 from .errors import NewbackendError
+
+if TYPE_CHECKING:  # the modules load when a command runs, so `newbackend --help` stays quick
+    from ._check import CheckResult, LayerReport
+    from ._cohort import CohortReport, StudentReport
 
 STATE_LABELS = {"done": "done", "todo": "to do", "waiting": "waiting", "error": "error"}
 SYNC_COLOURS = {
@@ -336,6 +339,8 @@ def _progress(verb: str, total: int) -> Iterator[Callable[..., None]]:
 
     Yields the callback that moves it one student on.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn(f"{verb} [progress.description]{{task.description}}"),
         BarColumn(),

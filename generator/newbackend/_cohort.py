@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from ._check import CheckResult, check_project
+from ._console import STATE_SYMBOLS
 from ._create import ANSWERS_FILE, create_project
 from ._exercise import EXERCISE_LAYERS, LAYERS
 from .errors import DestinationError, NewbackendError, ProjectError, RosterError
@@ -37,8 +38,6 @@ ID_COLUMNS = ("id", "student_id", "student", "username", "login", *NAME_COLUMNS,
 # must not share (and empty) one database or one Redis.
 SHARED_SERVICES = ("DATABASE_URL", "REDIS_URL", "CACHE_BACKEND")
 # The colours of the five states, in the terminal (Rich) and in the HTML report.
-STATE_SYMBOLS = {"done": "✓", "todo": "✗", "waiting": "…", "error": "!"}
-STATE_COLOURS = {"done": "green", "todo": "red", "waiting": "yellow", "error": "magenta"}
 _HTML_COLOURS = {"done": "#c8f0c8", "todo": "#f8c8c8", "waiting": "#f8ecb0", "error": "#e8c8f0"}
 
 
