@@ -1,5 +1,13 @@
 """`python -m <package>`: migrate the database, then serve the API for development."""
 
-from .app import main
+from .config import get_settings
 
-main()
+
+def run() -> None:
+    get_settings()  # unusable settings stop the process here, in one line, before the app loads
+    from .app import main  # the web framework and the database layers load only now
+
+    main()
+
+
+run()
