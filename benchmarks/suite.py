@@ -58,11 +58,17 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, st
 
 def project_rows(work: Path, runs: int, services: bool) -> list[Row]:
     rows: list[Row] = []
-    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     for framework, database, cache in combinations(services):
         project = generate(work, framework, database, cache)
+        pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        # This environment holds the generator's test plugins too (schemathesis, hypothesis,
+        # xdist, …), which would load on every start: load only what the project's own
+        # environment has (anyio comes with FastAPI's Starlette).
+        if framework == "fastapi":
+            pytest += ["-p", "anyio.pytest_plugin"]
         with ExitStack() as stack:
-            env = environment()
+            env = environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+            env.pop("PYTHONDONTWRITEBYTECODE")  # as a user runs it: the first run's bytecode stays
             if database == "postgresql":
                 env["DATABASE_URL"] = stack.enter_context(postgres_database())
             if cache == "redis":
