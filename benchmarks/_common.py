@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -61,17 +60,13 @@ def reachable(url: str) -> bool:
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    """A scratch database on the PostgreSQL server, dropped afterwards."""
-    import psycopg
+    """A scratch database on the PostgreSQL server, dropped afterwards (the tests' own helper)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.support import scratch_database
 
-    name = f"nb_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database("postgresql") as url:
+        yield url
 
 
 def require_wrk() -> str:
