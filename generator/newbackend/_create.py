@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ._exercise import Exercise, make_exercise, parse_layers
+from ._format import format_python
 from ._template import is_git_source, release_tag, template_ref, template_repository, template_root
 from .errors import DestinationError, InvalidAnswerError, NewbackendError, TemplateError
 
@@ -65,6 +66,7 @@ def create_project(
     try:
         rendered = scratch / (name if _is_plain_name(name) else "project")
         _render(rendered, data, defaults, template, vcs_ref)
+        format_python(rendered)
         if not is_git_source(template or template_root()):
             record_release(rendered, template_repository(), release_tag())
         project_answers = yaml.safe_load((rendered / ANSWERS_FILE).read_text(encoding="utf-8"))

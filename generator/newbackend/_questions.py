@@ -1,5 +1,6 @@
 """The template's questions, read from copier.yml so the CLI never keeps a second list."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -33,9 +34,8 @@ class Question:
 @cache
 def load_questions(path: Path | None = None) -> dict[str, Question]:
     """The questions that are asked (not the `when: false` derived values), in order."""
-    config = yaml.safe_load((path or template_root() / "copier.yml").read_text(encoding="utf-8"))
     questions = {}
-    for name, spec in config.items():
+    for name, spec in read_config(path or template_root() / "copier.yml").items():
         if name.startswith("_") or not isinstance(spec, dict) or spec.get("when") is False:
             continue
         choices = spec.get("choices") or {}
@@ -46,3 +46,37 @@ def load_questions(path: Path | None = None) -> dict[str, Question]:
             choices={str(value): str(label) for label, value in choices.items()},
         )
     return questions
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """A copier.yml as copier reads it: its YAML documents in order, `!include`s resolved.
+
+    The resource questions live in resource/ and both copier.yml files include them.
+    """
+    merged: dict[str, Any] = {}
+    for document in _documents(path, path.parent):
+        merged.update(document)
+    return merged
+
+
+def _documents(path: Path, root: Path) -> Iterator[dict[str, Any]]:
+    for document in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader):
+        if isinstance(document, _Include):
+            for included in sorted(root.glob(document.pattern)):
+                yield from _documents(included, root)
+        elif isinstance(document, dict):
+            yield document
+
+
+@dataclass(frozen=True)
+class _Include:
+    pattern: str  # relative to the folder of the copier.yml that includes it
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.add_constructor(
+    "!include", lambda loader, node: _Include(str(loader.construct_scalar(node)))  # type: ignore[arg-type]
+)

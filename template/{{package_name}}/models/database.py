@@ -8,7 +8,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..services.errors import UnavailableError
+from ..errors import UnavailableError
 
 log = logging.getLogger(__name__)
 

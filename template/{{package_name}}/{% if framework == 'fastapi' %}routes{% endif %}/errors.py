@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..services import NotFoundError, UnavailableError
+from ..errors import NotFoundError, UnavailableError
 from .middleware import BodyTooLarge
 
 log = logging.getLogger(__name__)

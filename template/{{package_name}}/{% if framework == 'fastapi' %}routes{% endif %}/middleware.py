@@ -7,8 +7,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings, request_id
-from ..config.http import accept_request_id, security_headers
-from ..services.ratelimit import RateLimiter
+from .headers import accept_request_id, security_headers
+from .ratelimit import RateLimiter
 
 
 class BodyTooLarge(Exception):

@@ -7,7 +7,7 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..services import NotFoundError, UnavailableError
+from ..errors import NotFoundError, UnavailableError
 
 log = logging.getLogger(__name__)
 

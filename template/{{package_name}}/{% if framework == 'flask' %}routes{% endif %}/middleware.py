@@ -4,8 +4,8 @@ from flask import Flask, Response, g, jsonify, request
 from flask_cors import CORS
 
 from ..config import Settings, request_id
-from ..config.http import accept_request_id, security_headers
-from ..services.ratelimit import RateLimiter
+from .headers import accept_request_id, security_headers
+from .ratelimit import RateLimiter
 
 
 def install_middleware(app: Flask, settings: Settings) -> None:

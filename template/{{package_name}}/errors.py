@@ -1,4 +1,4 @@
-"""Domain errors; the API layer turns them into HTTP answers."""
+"""The errors any layer may raise; the API layer turns each into an HTTP answer."""
 
 
 class NotFoundError(LookupError):

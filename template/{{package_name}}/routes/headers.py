@@ -1,9 +1,9 @@
-"""HTTP policy that follows from the settings, the same for every framework."""
+"""Headers every response carries and the request id each one echoes, for both frameworks."""
 
 import re
 import uuid
 
-from .settings import Settings
+from ..config import Settings
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
