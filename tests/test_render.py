@@ -346,3 +346,36 @@ def test_a_description_with_control_characters_is_refused(copie: Any, descriptio
     result = copie.copy(extra_answers={"project_name": "todo", "description": description})
     assert result.exit_code != 0
     assert "description" in str(result.exception)
+
+
+@pytest.mark.parametrize("framework", ["flask", "fastapi"])
+def test_import_linter_rejects_an_import_against_the_layers(copie: Any, framework: str) -> None:
+    project = render(copie, framework=framework)
+    paging = project / "todo" / "services" / "paging.py"
+    paging.write_text(paging.read_text() + "\nfrom ..routes import deps  # noqa: E402, F401\n")
+    completed = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command as c; c()"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stdout
+    assert "todo.services is not allowed to import todo.routes" in completed.stdout
+    assert "todo.services.paging -> todo.routes.deps" in completed.stdout
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS, ids=combination_id)
+def test_plain_copier_output_is_already_formatted(copie: Any, combination: dict[str, str]) -> None:
+    """With the default names, what copier renders is what ruff would write: the project a plain
+    `copier copy` makes and the one `newbackend create` formats are the same files."""
+    project = render(copie, **combination)
+    for check in (["format", "--check"], ["check", "--select", "I"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "ruff", *check, "--no-cache", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr

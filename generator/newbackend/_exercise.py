@@ -94,8 +94,9 @@ BLANKS: tuple[Blank, ...] = (
             "Sql{Class}Repository.add": "insert a {Class} made from values with created_at and "
             "updated_at set to one utcnow(), flush (the service commits), and return it as a dict "
             "(_row)",
-            "Sql{Class}Repository.update": "set the given fields on the {resource} with this id, "
-            "flush, and return it as a dict (_row); None when there is no such {resource}",
+            "Sql{Class}Repository.update": "set the given fields on the {resource} with this id "
+            "and updated_at to utcnow(), flush, and return it as a dict (_row); None when there is "
+            "no such {resource}",
             "Sql{Class}Repository.delete": "delete the {resource} with this id and flush; True "
             "when it existed, False when not",
         },
@@ -105,11 +106,12 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/services/{plural}.py",
         "tests/test_services_{plural}.py",
         {
-            "{Class}Service.list": "return the page as JSON bytes (_many.dump_json of repo.list), "
-            "read through self.cache.get_or_set under the key {plural}:list:LIMIT:OFFSET",
-            "{Class}Service.get": "return the {resource} as JSON bytes (_one.dump_json), read "
-            "through self.cache.get_or_set under the key {plural}:ID; raise {Class}NotFound "
-            "inside the loader, so that nothing is cached when the repository has none",
+            "{Class}Service.list": "return the page as JSON bytes, read through "
+            "self.cache.get_or_set under the key {plural}:list:LIMIT:OFFSET with "
+            "partial(self._load_page, page) as the loader",
+            "{Class}Service.get": "return the {resource} as JSON bytes, read through "
+            "self.cache.get_or_set under the key {plural}:ID with partial(self._load, item_id) "
+            "as the loader (it raises {Class}NotFound, so that nothing is cached for a missing id)",
             "{Class}Service.create": "add the {resource} to the repository, commit "
             "(self.repo.commit()), then drop the cached list pages ({plural}:list:), and return "
             "it as JSON bytes",

@@ -7,31 +7,28 @@ if a person had written it for its names.
 """
 
 import subprocess
-from collections.abc import Sequence
+import sys
 from pathlib import Path
 
 from .errors import TemplateError
 
 
-def format_python(folder: Path, *, config: Path | None = None, files: Sequence[Path] = ()) -> None:
-    """Sort the imports and format the Python files below `folder` (or just `files`).
+def format_python(folder: Path, *, config: Path | None = None) -> None:
+    """Sort the imports and format the Python files below `folder`.
 
     `config` is the pyproject.toml whose ruff settings apply (default: the one in `folder`).
     """
-    from ruff.__main__ import find_ruff_bin
-
-    try:
-        ruff = find_ruff_bin()
-    except FileNotFoundError:
-        raise TemplateError("ruff is missing: reinstall newbackend (pip install newbackend)") from None
-    targets = [str(path) for path in files] or ["."]
     options = ["--no-cache", "--quiet", *(["--config", str(config)] if config else [])]
     for command in (
-        ["check", "--select", "I", "--fix", "--exit-zero", *options, *targets],
-        ["format", *options, *targets],
+        ["check", "--select", "I", "--fix", "--exit-zero", *options, "."],
+        ["format", *options, "."],
     ):
         done = subprocess.run(
-            [ruff, *command], cwd=folder, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "ruff", *command],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             detail = (done.stderr.strip().splitlines() or ["no message"])[0]

@@ -77,6 +77,9 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-_Loader.add_constructor(
-    "!include", lambda loader, node: _Include(str(loader.construct_scalar(node)))  # type: ignore[arg-type]
-)
+def _include(loader: yaml.SafeLoader, node: yaml.Node) -> _Include:
+    assert isinstance(node, yaml.ScalarNode), "!include takes a file name (pattern)"
+    return _Include(str(loader.construct_scalar(node)))
+
+
+_Loader.add_constructor("!include", _include)

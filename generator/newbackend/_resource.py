@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from ._create import ANSWERS_FILE, _render
+from ._format import format_python
+from ._questions import read_config
 from ._template import template_root
 from .errors import InvalidAnswerError, ProjectError, ResourceError
 
@@ -38,15 +40,20 @@ _RESERVED_FIELDS = frozenset(
 # The project's own modules in services/, models/ and routes/, which a resource would replace.
 SHARED_MODULES = (
     "base",
+    "columns",
     "database",
-    "migrate",
-    "errors",
-    "paging",
-    "ratelimit",
     "deps",
+    "errors",
+    "fields",
+    "headers",
     "health",
     "middleware",
+    "migrate",
+    "paging",
+    "ratelimit",
 )
+# The modules every resource's fields are typed with (services/) and stored as (models/).
+FIELD_MODULES = ("services/fields.py", "models/columns.py")
 _REVISION = re.compile(r"^revision(?:: *str)? *= *['\"]([^'\"]+)['\"]", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision(?:: *[^=]+)? *= *(.+)$", re.MULTILINE)
 
@@ -114,6 +121,16 @@ def read_project(project: Path) -> dict[str, Any]:
     return answers
 
 
+def check_shared_modules(project: Path, package: str) -> None:
+    """A resource builds on the field types every resource shares; older projects lack them."""
+    for module in FIELD_MODULES:
+        if not (project / package / module).is_file():
+            raise ResourceError(
+                f"{project} has no {package}/{module}, which added resources build on: bring "
+                "the project up to date first (newbackend update)"
+            )
+
+
 def migration_head(versions: Path) -> tuple[str, str]:
     """(head, next revision id): the migration chain's one head and a new numbered id after it."""
     revisions: dict[str, set[str]] = {}
@@ -161,6 +178,7 @@ def add_resource(
     answers = read_project(project)
     specs = parse_fields(fields)
     package = str(answers["project_name"]).replace("-", "_")
+    check_shared_modules(project, package)
     head, revision = migration_head(project / package / "migrations" / "versions")
     existing = existing_resources(project, answers)
     if name in existing or name in existing.values():
@@ -186,6 +204,7 @@ def add_resource(
     try:
         rendered = scratch / "resource"
         _render(rendered, data, True, root / RESOURCE_TEMPLATE)
+        format_python(rendered, config=project_ruff_config(project))
         files = sorted(p.relative_to(rendered) for p in rendered.rglob("*") if p.is_file())
         made_plural = _rendered_plural(rendered)
         clashes = [path.as_posix() for path in files if (project / path).exists()]
@@ -210,5 +229,15 @@ def _rendered_plural(rendered: Path) -> str:
 
 def reserved_names(root: Path) -> list[str]:
     """The project template's reserved names (keywords, the project's dependencies): one list."""
-    config = yaml.safe_load((root / "copier.yml").read_text(encoding="utf-8"))
+    config = read_config(root / "copier.yml")
     return [str(name) for name in config["reserved_names"]["default"]]
+
+
+def project_ruff_config(project: Path) -> Path | None:
+    """The project's pyproject.toml when it configures ruff: its settings format a resource."""
+    pyproject = project / "pyproject.toml"
+    try:
+        configured = "[tool.ruff" in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return pyproject if configured else None

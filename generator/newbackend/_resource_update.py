@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 
 from ._create import _render
+from ._format import format_python
+from ._resource import SHARED_MODULES, project_ruff_config, reserved_names
 from .errors import UpdateError
 
 RESOURCE_ANSWERS = ".copier-answers.resource-*.yml"
@@ -64,6 +66,8 @@ def refresh_resources(
             theirs = Path(scratch) / f"{index}-new"
             _render_resource(base, old_root, old_data)
             _render_resource(theirs, new_root, new_data)
+            for rendered in (base, theirs):  # as `add resource` left it: formatted
+                format_python(rendered, config=project_ruff_config(project))
             _merge_tree(project, base, theirs, answers_file.name, changed, conflicts, kept)
             if new_data != old_data:
                 text = answers_file.read_text(encoding="utf-8")
@@ -132,7 +136,6 @@ def _merge_file(mine: Path, base: bytes, theirs: Path) -> bool:
 
 
 def _render_resource(target: Path, root: Path, data: dict[str, Any]) -> None:
-    from ._resource import SHARED_MODULES, reserved_names
 
     template = root / RESOURCE_TEMPLATE
     if not (template / "copier.yml").is_file():

@@ -29,6 +29,7 @@ import jinja2
 import yaml
 
 from ._create import ANSWERS_FILE, _fallback_identity, record_release
+from ._format import format_python
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
 from .errors import InvalidAnswerError, ProjectError, UpdateError
@@ -248,6 +249,7 @@ def _protect_edits(
     with tempfile.TemporaryDirectory(prefix="newbackend-old-") as scratch:
         pristine = Path(scratch) / "old"
         _render_version(pristine, before)
+        format_python(pristine)  # as `newbackend create` left it
         renames = _renames(read_answers(work), before)
         for path in deleted:
             mine = _git_bytes(work, f"HEAD:./{path}")
