@@ -15,6 +15,7 @@ from newbackend._template import release_tag
 from .support import ROOT
 
 FIRST = release_tag()
+TEMPLATE_PATHS = ("copier.yml", "renames.yml", "template", "resource")
 PACKAGE = "template/{{package_name}}"
 
 
@@ -37,6 +38,33 @@ def template_repository(folder: Path) -> Path:
     git(folder, "commit", "-q", "-m", f"release {FIRST}")
     git(folder, "tag", FIRST)
     return folder
+
+
+def template_repository_at(folder: Path, commit: str) -> Path:
+    """The template as it was at `commit` of this repository's history, tagged FIRST."""
+    known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"])
+    assert known.returncode == 0, f"{commit} is not in this clone: the test needs main's history"
+    folder.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, *TEMPLATE_PATHS],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", f"release {FIRST} (at {commit[:7]})")
+    git(folder, "tag", FIRST)
+    return folder
+
+
+def this_checkout(repo: Path) -> None:
+    """A release change: the template as it is in this working tree."""
+    for name in ("copier.yml", "renames.yml"):
+        shutil.copy(ROOT / name, repo / name)
+    for name in ("template", "resource"):
+        shutil.rmtree(repo / name)
+        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def release(repo: Path, tag: str, change: Callable[[Path], None]) -> None:

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import yaml
 from newbackend import create_project
-from newbackend._resource import add_resource
+from newbackend._questions import read_config
+from newbackend._resource import DEFAULT_FIELDS, FIELD_TYPES, add_resource, parse_field
 from newbackend._template import template_root
 from newbackend.cli import app
 from typer.testing import CliRunner
@@ -222,13 +223,15 @@ def test_default_fields_and_the_migration_chain(project: Path) -> None:
     assert answers["framework"] == "flask" and answers["down_revision"] == "0001"
 
 
-def test_the_sub_template_names_follow_the_project_template_rules() -> None:
-    main = yaml.safe_load((ROOT / "copier.yml").read_text())
-    sub = yaml.safe_load((ROOT / "resource" / "copier.yml").read_text())
-    for question in ("resource", "resource_plural"):
-        assert sub[question]["validator"] == main[question]["validator"]
-    assert sub["resource_plural"]["default"] == main["resource_plural"]["default"]
-    assert set(sub["kinds"]["default"]) == {"str", "text", "int", "float", "bool", "datetime"}
+def test_every_resource_is_asked_and_derived_the_same_way() -> None:
+    main = read_config(ROOT / "copier.yml")
+    sub = read_config(ROOT / "resource" / "copier.yml")
+    shared = ("resource", "resource_plural", "shared_modules", "resource_class", "columns", "kinds")
+    for name in shared:
+        assert sub[name] == main[name], name
+    assert set(sub["kinds"]["default"]) == set(FIELD_TYPES)
+    first_fields = main["fields"]["default"]
+    assert [parse_field(spec) for spec in first_fields] == first_fields == list(DEFAULT_FIELDS)
 
 
 def test_the_sub_template_ships_in_the_wheel() -> None:

@@ -18,7 +18,17 @@ from newbackend._template import TEMPLATE_ENV
 from newbackend.cli import app
 from typer.testing import CliRunner
 
-from .releases import FIRST, PACKAGE, commit_all, edit, git, release, template_repository
+from .releases import (
+    FIRST,
+    PACKAGE,
+    commit_all,
+    edit,
+    git,
+    release,
+    template_repository,
+    template_repository_at,
+    this_checkout,
+)
 from .support import PYTHON, REDIS_URL, ROOT, project_environment, require_server, run
 
 pytestmark = pytest.mark.matrix
@@ -158,6 +168,47 @@ def test_update_brings_the_release_and_keeps_every_edit(
     assert not any(line.startswith("UU") for line in changed)
     assert "<<<<<<<" not in git(project, "diff")
     with project_environment(combination) as env:
+        migrate(project, env)
+        project_tests(project, env)
+
+
+# The last release before every resource came from resource/ (and the layers moved modules).
+BEFORE_ONE_SOURCE = "bead86bbaeeaf5cc7d89bc21ab9f82b23edd482d"
+
+
+@pytest.mark.parametrize(
+    "combination",
+    [
+        pytest.param({"framework": "flask", "cache": "memory"}, id="flask-sqlite"),
+        pytest.param(
+            {"framework": "fastapi", "database": "postgresql", "cache": "redis"},
+            id="fastapi-postgresql-redis",
+            marks=pytest.mark.services,
+        ),
+    ],
+)
+def test_a_project_of_the_previous_layout_updates_without_conflict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, combination: dict[str, str]
+) -> None:
+    repo = template_repository_at(tmp_path / "template-repo", BEFORE_ONE_SOURCE)
+    monkeypatch.setenv(TEMPLATE_ENV, str(repo))
+    project = create(repo, tmp_path, **combination)
+    assert not (project / "todo" / "services" / "fields.py").exists()
+    refused = invoke("add", "resource", "task", str(project))
+    assert refused.exit_code == 1 and "newbackend update" in refused.stderr
+    expected = user_edits(project, combination["framework"])
+    release(repo, NEXT, this_checkout)
+
+    result = invoke("update", str(project))
+    assert result.exit_code == 0, result.output
+    assert "conflict" not in result.stdout
+    for path, snippet in expected.items():
+        assert snippet in path.read_text(), path
+    assert (project / "todo" / "services" / "fields.py").is_file()
+    assert not (project / "todo" / "services" / "errors.py").exists()
+    commit_all(project, "update to the one-source layout")
+    assert invoke("add", "resource", "task", str(project)).exit_code == 0
+    with project_environment({"database": "sqlite", **combination}) as env:
         migrate(project, env)
         project_tests(project, env)
 

@@ -275,7 +275,9 @@ def _run_error(
         )
     broken = [event for event in run.events if event["event"] == "collect-error"]
     if broken:
-        return f"{broken[0]['id'] or 'the tests'} could not be loaded: {broken[0]['message']}"
+        where = _place(str(broken[0].get("trace", "")), project)
+        what = f"{broken[0]['id'] or 'the tests'} could not be loaded: {broken[0]['message']}"
+        return what + where
     if not tests and run.returncode not in (0, 5):
         return f"the tests could not start: {_last_error(run.output, project)}"
     if any(test.outcome == "not run" for test in tests):
@@ -290,12 +292,17 @@ def _last_error(output: str, project: Path) -> str:
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
     named = [line for line in lines if re.search(r"\w+(Error|Exception)\b", line)]
     message = (errors or named or lines or ["no output"])[-1][:300]
+    return message + _place(output, project)
+
+
+def _place(output: str, project: Path) -> str:
+    """` (path, line N)`: the last place in the project's own code a traceback names."""
     places = re.findall(r'File "([^"]+)", line (\d+)', output)
     own = [(path, line) for path, line in places if Path(path).is_relative_to(project)]
-    if own:
-        path, line = own[-1]
-        message += f" ({Path(path).relative_to(project).as_posix()}, line {line})"
-    return message
+    if not own:
+        return ""
+    path, line = own[-1]
+    return f" ({Path(path).relative_to(project).as_posix()}, line {line})"
 
 
 def _layer_report(

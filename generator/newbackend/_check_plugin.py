@@ -31,7 +31,15 @@ def pytest_collection_finish(session: Any) -> None:
 
 def pytest_collectreport(report: Any) -> None:
     if report.failed:
-        _write({"event": "collect-error", "id": report.nodeid, "message": _message(report)})
+        trace = str(report.longreprtext)[-4000:]  # where the error is: the last File "…", line n
+        _write(
+            {
+                "event": "collect-error",
+                "id": report.nodeid,
+                "message": _message(report),
+                "trace": trace,
+            }
+        )
 
 
 def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
