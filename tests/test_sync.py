@@ -48,6 +48,7 @@ def starter(tmp_path: Path) -> Path:
     repo.mkdir()
     shutil.copy(ROOT / "copier.yml", repo)
     shutil.copytree(ROOT / "template", repo / "template")
+    shutil.copytree(ROOT / "resource", repo / "resource")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "starter v1")

@@ -41,10 +41,10 @@ PAGING_V2 = '"""Paging: bounded limit and offset (improved in the next release).
 VOLUME = "{% if database == 'sqlite' %}volume.yaml{% endif %}.jinja"
 RESOURCE_SERVICE = "resource/template/{{package_name}}/services/{{resource_plural}}.py.jinja"
 RESOURCE_V1 = (
-    '"""{{ resource_class }} rules: validation schemas, the storage port, the service '
+    '"""{{ resource_class }}: what a client may send, the storage port, the service '
     '(cache-aside)."""'
 )
-RESOURCE_V2 = '"""{{ resource_class }} rules (improved in the next release)."""'
+RESOURCE_V2 = '"""{{ resource_class }}: its rules (improved in the next release)."""'
 README_V2 = "Updating: `newbackend update` brings the template's later improvements."
 
 
@@ -252,8 +252,8 @@ def test_update_moves_an_edit_to_a_renamed_file_and_keeps_an_edited_removed_one(
         (template / "template" / "deploy" / "k8s" / VOLUME).unlink()
         edit(
             template / "renames.yml",
-            "renamed: []",
-            "renamed:\n  - {from: deploy/nginx.conf, to: deploy/nginx/default.conf}",
+            "\nrenamed:\n",
+            "\nrenamed:\n  - {from: deploy/nginx.conf, to: deploy/nginx/default.conf}\n",
         )
 
     release(repo, NEXT, rename)

@@ -48,8 +48,8 @@ def stage(cohort: Path, solution: Path) -> None:
                 "        return",
             )
             tests = project / "tests" / "test_services_todos.py"
-            start = tests.read_text().index("def test_create_invalidates_cached_lists")
-            end = tests.read_text().index("def test_update_invalidates", start)
+            start = tests.read_text().index("def test_create_and_delete_invalidate_the_lists")
+            end = tests.read_text().index("@pytest.mark.parametrize", start)
             tests.write_text(tests.read_text()[:start] + tests.read_text()[end:])
         if folder == "ken":
             line = "            entry = self._entries.get(key)\n"
