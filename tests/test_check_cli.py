@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from newbackend._console import console
-from newbackend._exercise import EXERCISE_FILE, GUIDE_FILE
 from newbackend.cli import app
+from newbackend.teaching._exercise import EXERCISE_FILE, GUIDE_FILE
 from typer.testing import CliRunner
 
 from .support import PYTHON

@@ -15,9 +15,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from newbackend import _cohort, create_project
-from newbackend._check import CheckResult, LayerReport
-from newbackend._cohort import (
+from newbackend import create_project
+from newbackend._console import console
+from newbackend.cli import app
+from newbackend.errors import RosterError
+from newbackend.teaching import _cohort
+from newbackend.teaching._check import CheckResult, LayerReport
+from newbackend.teaching._cohort import (
     COHORT_FILE,
     CohortReport,
     Student,
@@ -25,10 +29,8 @@ from newbackend._cohort import (
     read_roster,
     write_html,
 )
-from newbackend._console import console
-from newbackend._exercise import EXERCISE_FILE, LAYERS
-from newbackend.cli import app
-from newbackend.errors import RosterError
+from newbackend.teaching._exercise import EXERCISE_FILE
+from newbackend.teaching._layers import LAYERS
 from typer.testing import CliRunner
 
 from .support import ROOT

@@ -14,18 +14,17 @@ from pathlib import Path
 
 import pytest
 from newbackend import create_project
-from newbackend._check import CheckResult, check_project
-from newbackend._exercise import (
+from newbackend.teaching._check import CheckResult, check_project
+from newbackend.teaching._exercise import (
     EXERCISE_FILE,
-    EXERCISE_LAYERS,
     GUIDE_FILE,
-    LAYERS,
     NOQA,
     Exercise,
     functions_left,
     read_exercise,
     restore,
 )
+from newbackend.teaching._layers import EXERCISE_LAYERS, LAYERS
 
 from .support import PYTHON, needs_services, project_environment, run
 from .test_e2e import free_port, request, wait_until_serving

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 from newbackend import create_project
-from newbackend._cohort import COHORT_FILE
-from newbackend._exercise import functions_left, read_exercise, restore
-from newbackend._sync import sync_project
 from newbackend.cli import app
+from newbackend.teaching._cohort import COHORT_FILE
+from newbackend.teaching._exercise import functions_left, read_exercise, restore
+from newbackend.teaching._sync import sync_project
 from typer.testing import CliRunner
 
 from .support import ROOT

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from newbackend import create_project
-from newbackend._exercise import read_exercise, restore
+from newbackend.teaching._exercise import read_exercise, restore
 
 ROSTER = Path(__file__).with_name("roster.csv")
 # Which layers each student has written (bottom-up), and what went wrong on the way.

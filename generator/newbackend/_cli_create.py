@@ -9,9 +9,9 @@ from rich.text import Text
 
 from ._cli_options import Cache, Database, Description, Framework, Resource, given
 from ._console import console, err_console, handle_errors
-from ._exercise import EXERCISE_LAYERS
 from ._questions import load_questions
 from .errors import ExerciseError
+from .teaching._layers import EXERCISE_LAYERS
 
 
 @handle_errors(interrupted="nothing was written")
@@ -62,7 +62,7 @@ def create(
 ) -> None:
     """Create a new backend project in NAME/ (asks the questions not given as options)."""
     from ._create import create_project
-    from ._exercise import GUIDE_FILE, parse_layers
+    from .teaching._exercise import GUIDE_FILE, parse_layers
 
     answers = given(
         framework=framework,

@@ -44,8 +44,3 @@ def handle_errors(interrupted: str) -> Callable[[Callable[P, R]], Callable[P, R]
         return run
 
     return wrap
-
-
-# How a layer's state shows in the terminal (check, cohort report) and in the HTML report.
-STATE_SYMBOLS = {"done": "✓", "todo": "✗", "waiting": "…", "error": "!"}
-STATE_COLOURS = {"done": "green", "todo": "red", "waiting": "yellow", "error": "magenta"}

@@ -14,10 +14,10 @@ from typing import Any
 
 from ._answers import ANSWERS_FILE, load_answers, record_release
 from ._copier import render
-from ._exercise import Exercise, make_exercise, parse_layers
 from ._git import available, init_and_commit
 from ._template import is_git_source, release_tag, template_repository, template_root
 from .errors import DestinationError, GitError
+from .teaching._exercise import Exercise, make_exercise, parse_layers
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import typer
 from . import __version__
 from ._cli_create import create
 from ._cli_resource import resource
-from ._cli_teaching import check, cohort_create, cohort_report, cohort_sync
 from ._cli_update import set_, update
 from ._console import console
+from .teaching._cli import check, cohort_create, cohort_report, cohort_sync
 
 app = typer.Typer(
     name="newbackend",

@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ._cli_options import Cache, Database, Description, Framework, Resource, given
-from ._console import STATE_COLOURS, STATE_SYMBOLS, console, err_console, fail, handle_errors
-from ._exercise import EXERCISE_LAYERS, LAYERS
+from .._cli_options import Cache, Database, Description, Framework, Resource, given
+from .._console import console, err_console, fail, handle_errors
+from ._layers import EXERCISE_LAYERS, LAYERS, STATE_COLOURS, STATE_SYMBOLS
 
 if TYPE_CHECKING:  # the modules load when a command runs, so `newbackend --help` stays quick
     from ._check import CheckResult, LayerReport

@@ -21,13 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._answers import ANSWERS_FILE, load_answers, template_version
+from .._answers import ANSWERS_FILE, load_answers, template_version
+from .._create import create_project
+from .._git import available, git
+from ..errors import DestinationError, GitError, NewbackendError, ProjectError, RosterError
 from ._check import CheckResult, check_project
-from ._console import STATE_SYMBOLS
-from ._create import create_project
-from ._exercise import EXERCISE_LAYERS, LAYERS
-from ._git import available, git
-from .errors import DestinationError, GitError, NewbackendError, ProjectError, RosterError
+from ._layers import EXERCISE_LAYERS, LAYERS, STATE_SYMBOLS
 
 COHORT_FILE = "newbackend-cohort.json"
 NAME_COLUMNS = ("name", "full_name", "student_name")

@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._exercise import EXERCISE_LAYERS, LAYERS, functions_left, read_exercise
-from .errors import ProjectError
+from ..errors import ProjectError
+from ._exercise import functions_left, read_exercise
+from ._layers import EXERCISE_LAYERS, LAYERS
 
 PLUGIN = "newbackend_check_report"
 OTHER = "other"  # tests without exactly one layer marker

@@ -13,13 +13,13 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._answers import ANSWERS_FILE, load_answers, template_version
+from .._answers import ANSWERS_FILE, load_answers, template_version
+from .._copier import copier_update
+from .._git import commit as git_commit
+from .._git import git, reset_to
+from .._update import find_conflicts
+from ..errors import GitError, ProjectError, UpdateError
 from ._cohort import Student, load_students
-from ._copier import copier_update
-from ._git import commit as git_commit
-from ._git import git, reset_to
-from ._update import find_conflicts
-from .errors import GitError, ProjectError, UpdateError
 
 STATUSES = ("updated", "up to date", "conflict", "skipped", "failed")
 
