@@ -64,13 +64,7 @@ def create(
     from ._create import create_project
     from .teaching._exercise import GUIDE_FILE, parse_layers
 
-    answers = given(
-        framework=framework,
-        database=database,
-        cache=cache,
-        resource=resource,
-        description=description,
-    )
+    answers = given(framework, database, cache, resource, description)
     if layers is not None and not exercise:
         raise ExerciseError("--layers goes with --exercise")
     result = create_project(

@@ -20,6 +20,10 @@ Resource = Annotated[str | None, typer.Option(help=question_help("resource"))]
 Description = Annotated[str | None, typer.Option(help=question_help("description"))]
 
 
-def given(**answers: str | None) -> dict[str, str]:
-    """The answers given as options; the others are asked, or take their defaults."""
-    return {name: value for name, value in answers.items() if value is not None}
+ANSWER_OPTIONS = ("framework", "database", "cache", "resource", "description")  # in this order
+
+
+def given(*values: str | None) -> dict[str, str]:
+    """The answers given as options, in the order of ANSWER_OPTIONS; the rest are asked."""
+    pairs = zip(ANSWER_OPTIONS, values, strict=True)
+    return {name: value for name, value in pairs if value is not None}

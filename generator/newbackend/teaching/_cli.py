@@ -181,13 +181,7 @@ def cohort_create(
     from ._cohort import create_cohort, read_roster
     from ._exercise import parse_layers
 
-    answers = given(
-        framework=framework,
-        database=database,
-        cache=cache,
-        resource=resource,
-        description=description,
-    )
+    answers = given(framework, database, cache, resource, description)
     chosen = parse_layers(layers)
     with _progress("Creating", len(read_roster(roster))) as advance:
         students = create_cohort(
