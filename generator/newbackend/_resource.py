@@ -198,8 +198,7 @@ def add_resource(
 
 def _rendered_plural(rendered: Path) -> str:
     (answers_file,) = rendered.glob(RESOURCE_ANSWERS)
-    data = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
-    return str(data["resource_plural"])
+    return str((load_answers(answers_file) or {})["resource_plural"])
 
 
 def reserved_names(root: Path) -> list[str]:

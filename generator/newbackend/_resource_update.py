@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ._answers import RESOURCE_ANSWERS
+from ._answers import RESOURCE_ANSWERS, load_answers
 from ._copier import render
 from ._git import merge_file
 from ._resource import RESOURCE_TEMPLATE, SHARED_MODULES, reserved_names
@@ -56,7 +54,9 @@ def refresh_resources(
         tempfile.TemporaryDirectory(prefix="newbackend-resources-") as scratch,
     ):
         for index, answers_file in enumerate(answer_files):
-            recorded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+            recorded = load_answers(answers_file)
+            if recorded is None:
+                raise UpdateError(f"cannot read {answers_file.name}: fix it, then update again")
             old_data = {key: value for key, value in recorded.items() if not key.startswith("_")}
             new_data = {**old_data, **{key: after[key] for key in FOLLOWS if key in after}}
             base = Path(scratch) / f"{index}-old"
