@@ -47,7 +47,11 @@ def check(
         typer.Option(help=f"Run only this layer's tests ({'|'.join(LAYERS)}); repeatable."),
     ] = None,
     timeout: Annotated[
-        float, typer.Option(help="Stop the tests after this many seconds.", min=1)
+        float,
+        typer.Option(
+            help="Stop the tests as hanging when no test starts or ends for this many seconds.",
+            min=1,
+        ),
     ] = 600,
     python: Python = None,
 ) -> None:
@@ -211,7 +215,12 @@ def cohort_create(
 def cohort_report(
     folder: Annotated[Path, typer.Argument(help="The cohort folder.", show_default=False)],
     timeout: Annotated[
-        float, typer.Option(help="Stop one student's tests after this many seconds.", min=1)
+        float,
+        typer.Option(
+            help="Stop a student's tests as hanging when no test starts or ends for this many "
+            "seconds.",
+            min=1,
+        ),
     ] = 120,
     jobs: Annotated[
         int | None, typer.Option(help="Projects checked at once (default: one per CPU).", min=1)

@@ -2,8 +2,8 @@
 
 A cohort is a folder with one git repository per student and `newbackend-cohort.json`, which
 keeps the roster (folder, id, name) and how the projects were made. Student code is untrusted:
-the report runs each project's tests through `check_project` (a subprocess with a timeout),
-in parallel, and never imports any of it.
+the report runs each project's tests through `check_project` (a subprocess, killed when it
+hangs), in parallel, and never imports any of it.
 """
 
 import csv
@@ -242,7 +242,7 @@ def report_cohort(
     python: str | None = None,
     on_checked: Callable[[StudentReport], None] | None = None,
 ) -> CohortReport:
-    """Check every student's project, `jobs` at a time, each stopped after `timeout` seconds."""
+    """Check every student's project, `jobs` at a time (`timeout`: see `check_project`)."""
     students = load_students(folder)
     if not students:
         raise ProjectError(f"no student projects in '{folder}'")
