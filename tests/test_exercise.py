@@ -229,5 +229,5 @@ def test_exercise_project_starts_and_answers_where_it_is_finished(
         assert request("GET", f"{base}/todos") == (500, {"detail": "internal server error"})
     finally:
         server.terminate()
-        output = server.communicate(timeout=30)[0]
+        output = server.communicate(timeout=120)[0]
     assert "routes layer: list_todos is yours to write" in output  # the log says what is missing
