@@ -1,4 +1,4 @@
-"""The teaching commands: `check` and `cohort create|report|sync` (adapters, like cli.py)."""
+"""The teaching commands: `check` and `cohort create|report|sync`, registered in cli.py."""
 
 from __future__ import annotations
 
