@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from newbackend._console import console
-from newbackend._exercise import EXERCISE_FILE, GUIDE_FILE
 from newbackend.cli import app
+from newbackend.teaching._exercise import EXERCISE_FILE, GUIDE_FILE
 from typer.testing import CliRunner
 
 from .support import PYTHON
@@ -183,3 +183,31 @@ def test_check_with_an_interpreter_without_pytest_says_so(
     code, data = check_json(projects["flask:routes"], "--python", str(bare))
     assert code == 1
     assert data["error"].startswith(f"pytest is not installed for {bare}")
+
+
+def test_check_timeout_stops_a_hang_not_a_long_run(tmp_path: Path) -> None:
+    """`--timeout` is time without progress: eleven 1 s tests outlast it, a stuck one is stopped.
+
+    Without entry-point plugins the run starts in well under a second, so a loaded machine
+    stretches no gap between two tests anywhere near the 10 s.
+    """
+    project = tmp_path / "slow"
+    (project / "tests").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.pytest.ini_options]\nmarkers = ["services"]\n')
+    steps = "".join(
+        f"\n\n@pytest.mark.services\ndef test_step_{n:02}() -> None:\n    time.sleep(1)\n"
+        for n in range(11)
+    )
+    stuck = "\n\n@pytest.mark.services\ndef test_stuck() -> None:\n    threading.Event().wait()\n"
+    tests = f"import threading\nimport time\n\nimport pytest{steps}{stuck}"
+    (project / "tests" / "test_slow.py").write_text(tests)
+    env = {**WIDE, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = runner.invoke(app, ["check", str(project), "--json", "--timeout", "10"], env=env)
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [test["outcome"] for test in data["tests"]] == ["passed"] * 11 + ["not run"]
+    assert data["duration"] > 20  # the eleven seconds of tests, then ten without progress
+    assert data["error"] == (
+        "timed out after 10 s in tests/test_slow.py::test_stuck: the run was stopped"
+    )
+    assert data["timed_out"] is True

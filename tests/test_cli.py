@@ -10,7 +10,6 @@ from typing import Any
 import newbackend
 import pytest
 import yaml
-from newbackend import _create
 from newbackend.cli import app
 from typer.testing import CliRunner
 
@@ -42,6 +41,25 @@ def test_help_lists_the_create_command() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
     assert "create" in result.stdout
+
+
+def test_help_loads_no_library_code() -> None:
+    """`--help` stays quick: copier and the modules behind the commands load when one runs."""
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['newbackend', '--help']\n"
+        "try:\n    runpy.run_module('newbackend', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = set(done.stderr.split())
+    assert "newbackend.cli" in loaded
+    heavy = {"copier", "newbackend._create", "newbackend._update", "newbackend._resource"}
+    heavy |= {f"newbackend.teaching._{name}" for name in ("exercise", "check", "cohort", "sync")}
+    assert not heavy & loaded
 
 
 def test_no_arguments_shows_help() -> None:
@@ -145,7 +163,7 @@ def test_no_git_leaves_no_repository(tmp_path: Path) -> None:
 def test_a_missing_git_is_a_warning_not_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_create.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     result = invoke("create", "todo", "-y", "-o", str(tmp_path))
     assert result.exit_code == 0
     assert "git not found" in result.stderr

@@ -14,18 +14,17 @@ from pathlib import Path
 
 import pytest
 from newbackend import create_project
-from newbackend._check import CheckResult, check_project
-from newbackend._exercise import (
+from newbackend.teaching._check import CheckResult, check_project
+from newbackend.teaching._exercise import (
     EXERCISE_FILE,
-    EXERCISE_LAYERS,
     GUIDE_FILE,
-    LAYERS,
     NOQA,
     Exercise,
     functions_left,
     read_exercise,
     restore,
 )
+from newbackend.teaching._layers import EXERCISE_LAYERS, LAYERS
 
 from .support import PYTHON, needs_services, project_environment, run
 from .test_e2e import free_port, request, wait_until_serving
@@ -230,5 +229,5 @@ def test_exercise_project_starts_and_answers_where_it_is_finished(
         assert request("GET", f"{base}/todos") == (500, {"detail": "internal server error"})
     finally:
         server.terminate()
-        output = server.communicate(timeout=30)[0]
+        output = server.communicate(timeout=120)[0]
     assert "routes layer: list_todos is yours to write" in output  # the log says what is missing

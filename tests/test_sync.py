@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 from newbackend import create_project
-from newbackend._cohort import COHORT_FILE
-from newbackend._exercise import functions_left, read_exercise, restore
-from newbackend._sync import update_project
 from newbackend.cli import app
+from newbackend.teaching._cohort import COHORT_FILE
+from newbackend.teaching._exercise import functions_left, read_exercise, restore
+from newbackend.teaching._sync import sync_project
 from typer.testing import CliRunner
 
 from .support import ROOT
@@ -119,7 +119,7 @@ def test_sync_updates_clean_projects_keeps_work_and_reports_the_rest(
     assert "todo/services/paging.py" in result.stdout and "dirty tree" in result.stdout
 
     # A second sync: ann is up to date, cat's unresolved conflict makes her tree dirty.
-    outcomes = {s: update_project(cohort / s) for s in ("ann", "cat")}
+    outcomes = {s: sync_project(cohort / s) for s in ("ann", "cat")}
     assert (outcomes["ann"].status, outcomes["cat"].status) == ("up to date", "skipped")
 
 
@@ -129,13 +129,13 @@ def test_sync_to_a_named_tag_and_without_a_commit(starter: Path, tmp_path: Path)
     ).path
     release_v2(starter)
     git(starter, "tag", "v3")  # newer, same content: --to picks v2
-    unknown = update_project(project, "v9")
+    unknown = sync_project(project, "v9")
     assert (unknown.status, unknown.detail) == (
         "failed",
         "Unknown revision: 'v9' (nothing changed)",
     )
     assert git(project, "status", "--porcelain") == ""
-    outcome = update_project(project, "v2", commit=False)
+    outcome = sync_project(project, "v2", commit=False)
     assert (outcome.status, outcome.detail) == ("updated", "v1 → v2, not committed")
     assert answers(project)["_commit"] == "v2"
     assert git(project, "status", "--porcelain").split() == [
@@ -148,7 +148,7 @@ def test_sync_to_a_named_tag_and_without_a_commit(starter: Path, tmp_path: Path)
 
 def test_sync_skips_what_it_cannot_update(tmp_path: Path) -> None:
     no_git = create_project("todo", output_dir=tmp_path / "a", git=False).path
-    assert update_project(no_git).status == "skipped"
+    assert sync_project(no_git).status == "skipped"
     (tmp_path / "cohort").mkdir()
     (tmp_path / "cohort" / COHORT_FILE).write_text(json.dumps({"students": []}))
     result = runner.invoke(app, ["cohort", "sync", str(tmp_path / "cohort")])

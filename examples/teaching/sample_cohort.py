@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from newbackend import create_project
-from newbackend._exercise import read_exercise, restore
+from newbackend.teaching._exercise import read_exercise, restore
 
 ROSTER = Path(__file__).with_name("roster.csv")
 # Which layers each student has written (bottom-up), and what went wrong on the way.
@@ -53,7 +53,8 @@ def stage(cohort: Path, solution: Path) -> None:
             tests.write_text(tests.read_text()[:start] + tests.read_text()[end:])
         if folder == "ken":
             line = "            entry = self._entries.get(key)\n"
-            _edit(package / "cache" / "memory.py", line, "            time.sleep(3600)\n" + line)
+            forever = "            threading.Event().wait()  # never set: blocks, burns no CPU\n"
+            _edit(package / "cache" / "memory.py", line, forever + line)
         if layers:
             identity = ["-c", f"user.name={folder}", "-c", f"user.email={folder}@example.edu"]
             git = ["git", *identity, "commit", "-qam", "my work"]

@@ -1,4 +1,4 @@
-"""`newbackend add resource`: an adapter over `_resource.add_resource`, like cli.py."""
+"""`newbackend add resource`: the adapter over `add_resource`."""
 
 from pathlib import Path
 from typing import Annotated
@@ -6,17 +6,10 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from ._console import console, fail
-from .errors import NewbackendError
-
-add = typer.Typer(
-    help="Add to an existing project: [bold]resource[/bold] (a CRUD resource in every layer).",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-)
+from ._console import console, handle_errors
 
 
-@add.command("resource")
+@handle_errors(interrupted="nothing was written")
 def resource(
     name: Annotated[
         str,
@@ -39,12 +32,7 @@ def resource(
     """Add a CRUD resource: model, repository, service, routes, schemas, migration, tests."""
     from ._resource import add_resource
 
-    try:
-        result = add_resource(path, name, plural=plural, fields=field or ())
-    except NewbackendError as error:
-        fail(str(error))
-    except KeyboardInterrupt:
-        fail("interrupted: nothing was written", code=130)
+    result = add_resource(path, name, plural=plural, fields=field or ())
     console.print(
         Text.assemble(
             ("Added ", "green"),

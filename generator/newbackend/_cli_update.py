@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from ._console import console, err_console, fail
+from ._console import console, err_console, fail, handle_errors
 from ._questions import SETTABLE
-from .errors import NewbackendError
 
 if TYPE_CHECKING:
     from ._update import UpdateResult
@@ -17,6 +16,7 @@ PATH_HELP = "The project folder (a git repository made by newbackend or copier).
 PRETEND_HELP = "Show what would change and write nothing."
 
 
+@handle_errors(interrupted="the project is as it was")
 def update(
     path: Annotated[Path, typer.Argument(help=PATH_HELP)] = Path(),
     to: Annotated[
@@ -34,15 +34,11 @@ def update(
     """Bring a project up to a newer template version, keeping every edit (exit 1 on conflicts)."""
     from ._update import update_project
 
-    try:
-        result = update_project(path, to=to, template=template, pretend=pretend)
-    except NewbackendError as error:
-        fail(str(error))
-    except KeyboardInterrupt:
-        fail("interrupted: the project is as it was", code=130)
+    result = update_project(path, to=to, template=template, pretend=pretend)
     _report(result, f"template {result.before} → {result.after}")
 
 
+@handle_errors(interrupted="the project is as it was")
 def set_(
     question: Annotated[str, typer.Argument(help=f"One of: {', '.join(SETTABLE)}.")],
     value: Annotated[str, typer.Argument(help="The new answer, one of the question's choices.")],
@@ -52,12 +48,7 @@ def set_(
     """Change an answer (framework, database, cache); code, deps, compose and settings follow."""
     from ._update import set_answer
 
-    try:
-        result = set_answer(path, question, value, pretend=pretend)
-    except NewbackendError as error:
-        fail(str(error))
-    except KeyboardInterrupt:
-        fail("interrupted: the project is as it was", code=130)
+    result = set_answer(path, question, value, pretend=pretend)
     _report(result, f"{question} = {value}")
 
 

@@ -6,22 +6,18 @@ Ctrl-C) leaves nothing behind, and an existing folder is never touched until the
 
 import os
 import shutil
-import subprocess
 import tempfile
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ._exercise import Exercise, make_exercise, parse_layers
-from ._format import format_python
-from ._template import is_git_source, release_tag, template_ref, template_repository, template_root
-from .errors import DestinationError, InvalidAnswerError, NewbackendError, TemplateError
-
-ANSWERS_FILE = ".copier-answers.yml"
+from ._answers import ANSWERS_FILE, load_answers, record_release
+from ._copier import render
+from ._git import available, init_and_commit
+from ._template import is_git_source, release_tag, template_repository, template_root
+from .errors import DestinationError, GitError
+from .teaching._exercise import Exercise, make_exercise, parse_layers
 
 
 @dataclass(frozen=True)
@@ -65,11 +61,10 @@ def create_project(
     scratch = Path(tempfile.mkdtemp(prefix=".newbackend-", dir=_existing_ancestor(output_dir)))
     try:
         rendered = scratch / (name if _is_plain_name(name) else "project")
-        _render(rendered, data, defaults, template, vcs_ref)
-        format_python(rendered)
+        render(rendered, data, defaults=defaults, template=template, vcs_ref=vcs_ref)
         if not is_git_source(template or template_root()):
             record_release(rendered, template_repository(), release_tag())
-        project_answers = yaml.safe_load((rendered / ANSWERS_FILE).read_text(encoding="utf-8"))
+        project_answers = load_answers(rendered / ANSWERS_FILE) or {}
         made = make_exercise(rendered, project_answers, layers) if layers else None
         files = sum(1 for path in rendered.rglob("*") if path.is_file())
         notes: list[str] = []
@@ -87,22 +82,6 @@ def create_project(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return CreateResult(destination, project_answers, files, kept, commit, tuple(notes), made)
-
-
-def record_release(project: Path, source: str, tag: str) -> None:
-    """Point the answers file at the template repository and the release the copy came from.
-
-    Copier records the folder it rendered (`site-packages/...`) and no commit when the
-    template has no git history; with these two `copier update` renders the same release
-    from the repository as the old side of its three-way merge.
-    """
-    path = project / ANSWERS_FILE
-    text = path.read_text(encoding="utf-8")
-    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
-    answers = yaml.safe_load(text) or {}
-    answers.update({"_commit": tag, "_src_path": source})
-    body = yaml.safe_dump(dict(sorted(answers.items())), sort_keys=False, allow_unicode=True)
-    path.write_text(header + body, encoding="utf-8")
 
 
 def _is_plain_name(name: str) -> bool:
@@ -127,43 +106,6 @@ def _existing_ancestor(path: Path) -> Path:
     return path
 
 
-def _render(
-    target: Path,
-    data: dict[str, Any],
-    defaults: bool,
-    template: str | Path | None = None,
-    vcs_ref: str | None = None,
-) -> None:
-    from copier import run_copy  # imported here: it costs ~0.6 s, which --help never pays
-    from copier.errors import CopierError, UserMessageError
-
-    root = template or template_root()
-    if vcs_ref is None and Path(root).is_dir():
-        vcs_ref = template_ref(Path(root))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # copier's notes on dirty checkouts, not the user's
-            run_copy(
-                str(root),
-                target,
-                data=data,
-                defaults=defaults,
-                quiet=True,
-                vcs_ref=vcs_ref,
-                unsafe=False,
-            )
-    except ValueError as error:  # a validator or a choice rejected an answer
-        raise InvalidAnswerError(str(error).splitlines()[0]) from None
-    except UserMessageError as error:
-        raise NewbackendError(str(error).splitlines()[0]) from None
-    except CopierError as error:
-        raise TemplateError(f"the template failed to render: {error}") from error
-    except (KeyboardInterrupt, NewbackendError):
-        raise
-    except Exception as error:
-        raise TemplateError(f"the template failed to render: {error!r}") from error
-
-
 def _merge_into(rendered: Path, destination: Path) -> tuple[str, ...]:
     """Move rendered files into an existing folder, keeping every file already there."""
     kept = []
@@ -182,43 +124,12 @@ def _merge_into(rendered: Path, destination: Path) -> tuple[str, ...]:
 
 def _git_commit(project: Path, notes: list[str]) -> str | None:
     """A first commit, so `copier update` can merge template changes from day one."""
-    if shutil.which("git") is None:
+    if not available():
         notes.append("git not found: the project is not a git repository yet")
         return None
-    env = {**os.environ, **_fallback_identity()}
     try:
-        for command in (
-            ["git", "init", "-q", "-b", "main"],
-            ["git", "add", "-A"],
-            ["git", "commit", "-q", "--no-verify", "-m", "Initial commit from newbackend"],
-        ):
-            subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=project,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as error:
-        stderr = getattr(error, "stderr", b"") or b""
-        detail = stderr.decode(errors="replace").strip() if isinstance(stderr, bytes) else stderr
-        notes.append(f"git commit failed ({detail or error}); the files are written")
+        return init_and_commit(project, "Initial commit from newbackend")
+    except GitError as error:
+        notes.append(f"git commit failed ({error.detail}); the files are written")
         shutil.rmtree(project / ".git", ignore_errors=True)
         return None
-    return head.stdout.strip()
-
-
-def _fallback_identity() -> dict[str, str]:
-    """Commit as the user when git knows them, else as newbackend (a fresh CI machine)."""
-    configured = subprocess.run(
-        ["git", "config", "user.email"], capture_output=True, text=True, check=False
-    )
-    if configured.stdout.strip() or os.environ.get("GIT_AUTHOR_EMAIL"):
-        return {}
-    return {
-        "GIT_AUTHOR_NAME": "newbackend",
-        "GIT_AUTHOR_EMAIL": "newbackend@localhost",
-        "GIT_COMMITTER_NAME": "newbackend",
-        "GIT_COMMITTER_EMAIL": "newbackend@localhost",
-    }

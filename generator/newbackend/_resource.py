@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ._create import ANSWERS_FILE, _render
-from ._format import format_python
+from ._answers import ANSWERS_FILE, RESOURCE_ANSWERS, load_answers
+from ._copier import render
 from ._questions import read_config
 from ._template import template_root
 from .errors import InvalidAnswerError, ProjectError, ResourceError
@@ -103,13 +101,9 @@ def parse_fields(specs: Sequence[str]) -> list[str]:
 
 def read_project(project: Path) -> dict[str, Any]:
     """The project's answers, or a ProjectError when the folder is not a newbackend project."""
-    answers_file = project / ANSWERS_FILE
-    try:
-        answers = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        answers = None
+    answers = load_answers(project / ANSWERS_FILE)
     needed = ("project_name", "framework", "resource", "resource_plural")
-    if not isinstance(answers, dict) or not all(isinstance(answers.get(k), str) for k in needed):
+    if answers is None or not all(isinstance(answers.get(k), str) for k in needed):
         raise ProjectError(
             f"'{project}' is not a newbackend project (no {ANSWERS_FILE} with its answers)"
         )
@@ -157,12 +151,9 @@ def migration_head(versions: Path) -> tuple[str, str]:
 def existing_resources(project: Path, answers: dict[str, Any]) -> dict[str, str]:
     """Singular → plural of every resource in the project: the first one and each one added."""
     found = {str(answers["resource"]): str(answers["resource_plural"])}
-    for answers_file in sorted(project.glob(".copier-answers.resource-*.yml")):
-        try:
-            data = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(data, dict) and "resource" in data:
+    for answers_file in sorted(project.glob(RESOURCE_ANSWERS)):
+        data = load_answers(answers_file)
+        if data is not None and "resource" in data:
             found[str(data["resource"])] = str(data.get("resource_plural", ""))
     return found
 
@@ -203,8 +194,8 @@ def add_resource(
     scratch = Path(tempfile.mkdtemp(prefix=".newbackend-", dir=project.absolute().parent))
     try:
         rendered = scratch / "resource"
-        _render(rendered, data, True, root / RESOURCE_TEMPLATE)
-        format_python(rendered, config=project_ruff_config(project))
+        config = project_ruff_config(project)
+        render(rendered, data, template=root / RESOURCE_TEMPLATE, ruff_config=config)
         files = sorted(p.relative_to(rendered) for p in rendered.rglob("*") if p.is_file())
         made_plural = _rendered_plural(rendered)
         clashes = [path.as_posix() for path in files if (project / path).exists()]
@@ -222,9 +213,8 @@ def add_resource(
 
 
 def _rendered_plural(rendered: Path) -> str:
-    (answers_file,) = rendered.glob(".copier-answers.resource-*.yml")
-    data = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
-    return str(data["resource_plural"])
+    (answers_file,) = rendered.glob(RESOURCE_ANSWERS)
+    return str((load_answers(answers_file) or {})["resource_plural"])
 
 
 def reserved_names(root: Path) -> list[str]:

@@ -10,24 +10,19 @@ conflict markers; a file the user never touched simply follows (e.g. the routes 
 `set framework`).
 """
 
-import shutil
-import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ._create import _render
-from ._format import format_python
-from ._resource import SHARED_MODULES, project_ruff_config, reserved_names
+from ._answers import RESOURCE_ANSWERS, load_answers
+from ._copier import render
+from ._git import merge_file
+from ._resource import RESOURCE_TEMPLATE, SHARED_MODULES, project_ruff_config, reserved_names
+from ._template import template_at
 from .errors import UpdateError
 
-RESOURCE_ANSWERS = ".copier-answers.resource-*.yml"
-RESOURCE_TEMPLATE = "resource"
 FOLLOWS = ("framework",)  # project answers a resource's files depend on
 MERGE_LABELS = ("your edit", "before updating", "after updating")
 
@@ -54,20 +49,21 @@ def refresh_resources(
     conflicts: list[str] = []
     kept: list[str] = []
     with (
-        _template_at(before) as old_root,
-        _template_at(after) as new_root,
+        template_at(before) as old_root,
+        template_at(after) as new_root,
         tempfile.TemporaryDirectory(prefix="newbackend-resources-") as scratch,
     ):
         for index, answers_file in enumerate(answer_files):
-            recorded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+            recorded = load_answers(answers_file)
+            if recorded is None:
+                raise UpdateError(f"cannot read {answers_file.name}: fix it, then update again")
             old_data = {key: value for key, value in recorded.items() if not key.startswith("_")}
             new_data = {**old_data, **{key: after[key] for key in FOLLOWS if key in after}}
             base = Path(scratch) / f"{index}-old"
             theirs = Path(scratch) / f"{index}-new"
-            _render_resource(base, old_root, old_data)
-            _render_resource(theirs, new_root, new_data)
-            for rendered in (base, theirs):  # as `add resource` left it: formatted
-                format_python(rendered, config=project_ruff_config(project))
+            config = project_ruff_config(project)  # formatted as `add resource` left them
+            _render_resource(base, old_root, old_data, config)
+            _render_resource(theirs, new_root, new_data, config)
             _merge_tree(project, base, theirs, answers_file.name, changed, conflicts, kept)
             if new_data != old_data:
                 text = answers_file.read_text(encoding="utf-8")
@@ -124,45 +120,14 @@ def _merge_file(mine: Path, base: bytes, theirs: Path) -> bool:
     with tempfile.NamedTemporaryFile(prefix="newbackend-base-") as old:
         old.write(base)
         old.flush()
-        labels = [arg for label in MERGE_LABELS for arg in ("-L", label)]
-        merged = subprocess.run(
-            ["git", "merge-file", *labels, str(mine), old.name, str(theirs)],
-            capture_output=True,
-            check=False,
-        )
-    if merged.returncode < 0 or merged.returncode > 127:
-        raise UpdateError(f"git merge-file failed on {mine.name}: {merged.stderr!r}")
-    return merged.returncode > 0
+        return merge_file(mine, Path(old.name), theirs, MERGE_LABELS)
 
 
-def _render_resource(target: Path, root: Path, data: dict[str, Any]) -> None:
-
+def _render_resource(
+    target: Path, root: Path, data: dict[str, Any], ruff_config: Path | None
+) -> None:
     template = root / RESOURCE_TEMPLATE
     if not (template / "copier.yml").is_file():
         raise UpdateError(f"the template at {root} has no resource sub-template")
     data = {**data, "reserved_names": [*reserved_names(root), *SHARED_MODULES]}
-    _render(target, data, True, template)
-
-
-@contextmanager
-def _template_at(answers: Mapping[str, Any]) -> Iterator[Path]:
-    """The template's files at the version `answers` record (a scratch checkout for git)."""
-    source = str(answers.get("_src_path") or "")
-    commit = answers.get("_commit")
-    local = Path(source)
-    if local.is_dir() and (commit is None or not (local / ".git").exists()):
-        yield local
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="newbackend-template-"))
-    try:
-        for command in (
-            ["git", "clone", "-q", "--no-checkout", source, str(scratch)],
-            ["git", "-C", str(scratch), "checkout", "-q", str(commit or "HEAD")],
-        ):
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                reason = (done.stderr.strip().splitlines() or ["git failed"])[0]
-                raise UpdateError(f"cannot read the template at {source} {commit}: {reason}")
-        yield scratch
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    render(target, data, template=template, ruff_config=ruff_config)

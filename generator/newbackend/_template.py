@@ -6,8 +6,15 @@ later render that same release from the repository and do a real three-way updat
 """
 
 import os
-import subprocess
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from ._git import git
+from .errors import GitError, UpdateError
 
 # The git repository of the template, recorded as `_src_path` in every project made from the
 # copy bundled in the package. `NEWBACKEND_TEMPLATE` overrides it (a fork, a mirror, a path).
@@ -36,12 +43,8 @@ def template_ref(root: Path) -> str | None:
     if not (root / ".git").exists():
         return None
     try:
-        subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "HEAD"],
-            check=True,
-            capture_output=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
+        git(root, "rev-parse", "--verify", "HEAD")
+    except GitError:
         return None
     return "HEAD"
 
@@ -64,3 +67,39 @@ def is_git_source(source: str | Path) -> bool:
     if path.is_dir():
         return template_ref(path) is not None
     return not path.exists()
+
+
+def template_file(source: str, commit: str, name: str) -> str | None:
+    """One file of the template at `commit` (renames.yml), or None when git cannot show it."""
+    local = Path(source)
+    if local.is_dir() and not (local / ".git").exists():
+        path = local / name
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    with tempfile.TemporaryDirectory(prefix="newbackend-template-") as scratch:
+        try:
+            git(Path(), "clone", "-q", "--no-checkout", "--filter=blob:none", source, scratch)
+            return git(Path(scratch), "show", f"{commit}:{name}")
+        except GitError:
+            return None
+
+
+@contextmanager
+def template_at(answers: Mapping[str, Any]) -> Iterator[Path]:
+    """The template's files at the version `answers` record (a scratch checkout for git)."""
+    source = str(answers.get("_src_path") or "")
+    commit = answers.get("_commit")
+    local = Path(source)
+    if local.is_dir() and (commit is None or not (local / ".git").exists()):
+        yield local
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="newbackend-template-"))
+    try:
+        try:
+            git(Path(), "clone", "-q", "--no-checkout", source, str(scratch))
+            git(scratch, "checkout", "-q", str(commit or "HEAD"))
+        except GitError as error:
+            reason = error.detail
+            raise UpdateError(f"cannot read the template at {source} {commit}: {reason}") from None
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

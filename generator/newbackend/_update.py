@@ -16,10 +16,7 @@ the new template version. Around it this module adds what copier leaves to the u
   copier never rewrites it.
 """
 
-import os
-import subprocess
 import tempfile
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,11 +25,13 @@ from typing import Any
 import jinja2
 import yaml
 
-from ._create import ANSWERS_FILE, _fallback_identity, record_release
-from ._format import format_python
+from ._answers import ANSWERS_FILE, read_answers, record_release, template_version
+from ._copier import copier_update, first_line, render
+from ._git import commit, git, merge_file, reset_to, show, status
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
-from .errors import InvalidAnswerError, ProjectError, UpdateError
+from ._template import template_file
+from .errors import GitError, InvalidAnswerError, NewbackendError, ProjectError, UpdateError
 
 RENAMES_FILE = "renames.yml"
 CONFLICT_MARKERS = (b"<<<<<<< ", b">>>>>>> ")
@@ -59,20 +58,6 @@ class _Project:
     answers: dict[str, Any] = field(default_factory=dict)
 
 
-def read_answers(project: Path) -> dict[str, Any]:
-    """The project's `.copier-answers.yml`, or a ProjectError naming what is missing."""
-    path = project / ANSWERS_FILE
-    try:
-        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProjectError(f"'{project}' is not a newbackend project (no {ANSWERS_FILE})") from None
-    except (OSError, yaml.YAMLError) as error:
-        raise ProjectError(f"cannot read {path}: {error}") from None
-    if not isinstance(answers, dict) or not answers.get("_src_path"):
-        raise ProjectError(f"{path} does not say which template made the project (_src_path)")
-    return answers
-
-
 def update_project(
     project: Path = Path(),
     *,
@@ -93,7 +78,7 @@ def update_project(
         return _update(checked, to, template, data, keep_version)
     with tempfile.TemporaryDirectory(prefix="newbackend-pretend-") as scratch:
         clone = Path(scratch) / "project"
-        _git(checked.top, "clone", "-q", "--no-hardlinks", str(checked.top), str(clone))
+        git(checked.top, "clone", "-q", "--no-hardlinks", str(checked.top), str(clone))
         work = clone / checked.path.relative_to(checked.top)
         result = _update(_Project(work, clone, checked.answers), to, template, data, keep_version)
     return replace(result, path=checked.path, pretend=True)
@@ -122,47 +107,14 @@ def set_answer(project: Path, question: str, value: str, *, pretend: bool = Fals
     return replace(result, notes=tuple(notes))
 
 
-def run_copier_update(
-    project: Path, vcs_ref: Any = None, data: Mapping[str, Any] | None = None
-) -> None:
-    """Copier's update with newbackend's settings; any failure is one UpdateError line.
-
-    Shared with `cohort sync`. The caller has checked that the tree is clean and undoes
-    whatever a failed update left behind.
-    """
-    from copier import run_update  # ~0.6 s to import; only when an update really runs
-    from copier.errors import CopierError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # copier's notes on dirty template checkouts
-            run_update(
-                project,
-                data=dict(data or {}),
-                vcs_ref=vcs_ref,
-                defaults=True,
-                overwrite=True,
-                skip_answered=True,
-                quiet=True,
-                unsafe=False,
-                conflict="inline",
-            )
-    except KeyboardInterrupt:
-        raise
-    except (CopierError, ValueError, OSError, subprocess.CalledProcessError) as error:
-        raise UpdateError(_first_line(error)) from None
-    except Exception as error:  # git's errors through plumbum, a bad tag, a template error
-        raise UpdateError(_first_line(error)) from None
-
-
 def find_conflicts(project: Path) -> tuple[str, ...]:
     """Files left for a person: unmerged in git, with inline markers, or with a `.rej`."""
-    unmerged = _git(project, "diff", "--name-only", "--relative", "--diff-filter=U").split()
+    unmerged = git(project, "diff", "--name-only", "--relative", "--diff-filter=U").split()
     found = set(unmerged)
-    for status, path in _status(project, ignored=True):
+    for state, path in status(project, ignored=True):
         if path.endswith(".rej"):
             found.add(path[: -len(".rej")])
-        elif status != "deleted" and _has_markers(project / path):
+        elif state != "deleted" and _has_markers(project / path):
             found.add(path)
     return tuple(sorted(found))
 
@@ -172,12 +124,12 @@ def _check(project: Path) -> _Project:
         raise ProjectError(f"'{project}' is not a folder")
     answers = read_answers(project)
     try:
-        top = Path(_git(project, "rev-parse", "--show-toplevel").strip())
-    except ProjectError:
+        top = Path(git(project, "rev-parse", "--show-toplevel").strip())
+    except GitError:
         raise ProjectError(
             f"'{project}' is not a git repository: copier updates replay committed work only"
         ) from None
-    if _git(project, "status", "--porcelain", "--", ".").strip():
+    if git(project, "status", "--porcelain", "--", ".").strip():
         raise ProjectError(
             f"'{project}' has uncommitted changes: commit or stash them first (git status)"
         )
@@ -194,41 +146,30 @@ def _update(
     from copier import VcsRef
 
     work = project.path
-    head = _git(work, "rev-parse", "HEAD").strip()
+    head = git(work, "rev-parse", "HEAD").strip()
     before = project.answers
     if template is not None:
         record_release(work, _absolute_source(template), str(before.get("_commit")))
-        _git(
-            work,
-            "commit",
-            "-q",
-            "--no-verify",
-            "-m",
-            f"Follow the template at {template}",
-            "--",
-            ANSWERS_FILE,
-            env=_fallback_identity(),
-        )
+        commit(work, f"Follow the template at {template}", ANSWERS_FILE)
     try:
-        run_copier_update(work, VcsRef.CURRENT if keep_version else to, data)
+        copier_update(work, VcsRef.CURRENT if keep_version else to, data)
         moved, kept, merge_conflicts = _protect_edits(work, before)
         resources = refresh_resources(work, before, read_answers(work))
     except BaseException:
-        _git(work, "reset", "-q", "--hard", head)
-        _git(work, "clean", "-q", "-fd", "--", ".")
+        reset_to(work, head)
         raise
     if template is not None:  # the new source is part of the update under review
-        _git(work, "update-ref", "HEAD", head)
+        git(work, "update-ref", "HEAD", head)
     after = read_answers(work)
     conflicts = sorted({*find_conflicts(work), *merge_conflicts, *resources.conflicts})
     changes = tuple(
-        ("conflict" if path in conflicts else status, path)
-        for status, path in _status(work, ignored=False)
+        ("conflict" if path in conflicts else state, path)
+        for state, path in status(work, ignored=False)
     )
     return UpdateResult(
         path=work,
-        before=_version(before),
-        after=_version(after),
+        before=template_version(before),
+        after=template_version(after),
         changes=changes,
         conflicts=tuple(conflicts),
         moved=tuple(moved),
@@ -240,7 +181,7 @@ def _protect_edits(
     work: Path, before: Mapping[str, Any]
 ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Undo copier's deletion of files the user edited (see the module docstring)."""
-    deleted = _git(work, "diff", "--name-only", "--relative", "--diff-filter=D", "HEAD").split()
+    deleted = git(work, "diff", "--name-only", "--relative", "--diff-filter=D", "HEAD").split()
     if not deleted:
         return [], [], []
     moved: list[tuple[str, str]] = []
@@ -249,10 +190,9 @@ def _protect_edits(
     with tempfile.TemporaryDirectory(prefix="newbackend-old-") as scratch:
         pristine = Path(scratch) / "old"
         _render_version(pristine, before)
-        format_python(pristine)  # as `newbackend create` left it
         renames = _renames(read_answers(work), before)
         for path in deleted:
-            mine = _git_bytes(work, f"HEAD:./{path}")
+            mine = show(work, f"HEAD:./{path}")
             original = pristine / path
             if original.is_file() and original.read_bytes() == mine:
                 continue  # not edited: the template's removal stands
@@ -262,7 +202,7 @@ def _protect_edits(
                     conflicts.append(target)
                 moved.append((path, target))
             else:
-                _git(work, "checkout", "HEAD", "--", path)
+                git(work, "checkout", "HEAD", "--", path)
                 kept.append(path)
     return moved, kept, conflicts
 
@@ -274,43 +214,24 @@ def _merge_into(target: Path, mine: bytes, original: Path, scratch: Path) -> boo
     base = original if original.is_file() else scratch / "empty"
     if not base.exists():
         base.write_bytes(b"")
-    labels = [arg for label in MERGE_LABELS for arg in ("-L", label)]
-    merged = subprocess.run(
-        ["git", "merge-file", *labels, str(ours), str(base), str(target)],
-        capture_output=True,
-        check=False,
-    )
-    if merged.returncode < 0 or merged.returncode > 127:
-        raise UpdateError(f"git merge-file failed on {target.name}: {merged.stderr!r}")
+    conflict = merge_file(ours, base, target, MERGE_LABELS)
     target.write_bytes(ours.read_bytes())
-    return merged.returncode > 0
+    return conflict
 
 
 def _render_version(target: Path, answers: Mapping[str, Any]) -> None:
     """The project as the template rendered it before the update, with no user edit."""
-    from copier import run_copy
-
     data = {key: value for key, value in answers.items() if not key.startswith("_")}
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run_copy(
-                str(answers["_src_path"]),
-                target,
-                data=data,
-                vcs_ref=str(answers["_commit"]),
-                defaults=True,
-                quiet=True,
-                unsafe=False,
-            )
-    except Exception as error:
-        raise UpdateError(f"cannot render the previous version: {_first_line(error)}") from None
+        render(target, data, template=str(answers["_src_path"]), vcs_ref=str(answers["_commit"]))
+    except (NewbackendError, KeyError) as error:
+        raise UpdateError(f"cannot render the previous version: {first_line(error)}") from None
 
 
 def _renames(after: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, str]:
     """Old path → new path from the new template version's `renames.yml`, rendered."""
-    source, commit = str(after["_src_path"]), str(after.get("_commit") or "HEAD")
-    text = _template_file(source, commit, RENAMES_FILE)
+    source, version = str(after["_src_path"]), str(after.get("_commit") or "HEAD")
+    text = template_file(source, version, RENAMES_FILE)
     if not text:
         return {}
     entries = (yaml.safe_load(text) or {}).get("renamed") or []
@@ -327,53 +248,6 @@ def _renames(after: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, s
     return renames
 
 
-def _template_file(source: str, commit: str, name: str) -> str | None:
-    local = Path(source)
-    if local.is_dir() and not (local / ".git").exists():
-        path = local / name
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    with tempfile.TemporaryDirectory(prefix="newbackend-template-") as scratch:
-        clone = subprocess.run(
-            ["git", "clone", "-q", "--no-checkout", "--filter=blob:none", source, scratch],
-            capture_output=True,
-            check=False,
-        )
-        if clone.returncode != 0:
-            return None
-        shown = subprocess.run(
-            ["git", "-C", scratch, "show", f"{commit}:{name}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    return shown.stdout if shown.returncode == 0 else None
-
-
-def _status(project: Path, *, ignored: bool) -> list[tuple[str, str]]:
-    """(added|modified|deleted|conflict, path) for each changed file below `project`."""
-    args = ["status", "--porcelain", "-z", "--untracked-files=all"]
-    if ignored:
-        args.append("--ignored")
-    prefix = _git(project, "rev-parse", "--show-prefix").strip()
-    entries = []
-    for entry in _git(project, *args, "--", ".").split("\0"):
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        if code == "!!" and not path.endswith(".rej"):
-            continue
-        if code in {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}:
-            status = "conflict"
-        elif code in {"??", "!!"} or "A" in code:
-            status = "added"
-        elif "D" in code:
-            status = "deleted"
-        else:
-            status = "modified"
-        entries.append((status, path.removeprefix(prefix)))
-    return entries
-
-
 def _has_markers(path: Path) -> bool:
     try:
         lines = path.read_bytes().splitlines()
@@ -386,37 +260,3 @@ def _has_markers(path: Path) -> bool:
 def _absolute_source(template: str) -> str:
     path = Path(template).expanduser()
     return str(path.resolve()) if path.exists() else template
-
-
-def _version(answers: Mapping[str, Any]) -> str | None:
-    version = answers.get("_commit")
-    return None if version is None else str(version)
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
-def _git(project: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
-    done = subprocess.run(
-        ["git", *args],
-        cwd=project,
-        env=None if env is None else {**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        raise ProjectError(f"git {args[0]} failed in '{project}': {_first_line_of(done.stderr)}")
-    return done.stdout
-
-
-def _git_bytes(project: Path, spec: str) -> bytes:
-    return subprocess.run(
-        ["git", "show", spec], cwd=project, capture_output=True, check=True, timeout=120
-    ).stdout
-
-
-def _first_line_of(text: str) -> str:
-    return (text.strip().splitlines() or ["no message"])[0]

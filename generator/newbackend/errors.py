@@ -25,6 +25,14 @@ class ProjectError(NewbackendError):
     """A folder is not a project newbackend can check or update."""
 
 
+class GitError(NewbackendError):
+    """A git command failed; the message is one line: the command, the folder, git's reason."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = message if detail is None else detail  # git's reason alone
+
+
 class UpdateError(NewbackendError):
     """Copier could not update the project; nothing was changed."""
 

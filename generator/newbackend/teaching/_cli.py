@@ -1,4 +1,4 @@
-"""The teaching commands: `check` and `cohort create|report|sync` (adapters, like cli.py)."""
+"""The teaching commands: `check` and `cohort create|report|sync`, registered in cli.py."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ._console import STATE_COLOURS, STATE_SYMBOLS, console, err_console, fail
-from ._exercise import EXERCISE_LAYERS, LAYERS, parse_layers
-from ._questions import load_questions
-from .errors import NewbackendError
+from .._cli_options import Cache, Database, Description, Framework, Resource, given
+from .._console import console, err_console, fail, handle_errors
+from ._layers import EXERCISE_LAYERS, LAYERS, STATE_COLOURS, STATE_SYMBOLS
 
 if TYPE_CHECKING:  # the modules load when a command runs, so `newbackend --help` stays quick
     from ._check import CheckResult, LayerReport
@@ -37,13 +35,8 @@ Python = Annotated[
     ),
 ]
 
-cohort = typer.Typer(
-    help="Teach with exercises: one starter project per student, a progress report, updates.",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-)
 
-
+@handle_errors(interrupted="the tests were stopped")
 def check(
     path: Annotated[Path, typer.Argument(help="The project (default: this folder).")] = Path(),
     json_output: Annotated[
@@ -54,17 +47,18 @@ def check(
         typer.Option(help=f"Run only this layer's tests ({'|'.join(LAYERS)}); repeatable."),
     ] = None,
     timeout: Annotated[
-        float, typer.Option(help="Stop the tests after this many seconds.", min=1)
+        float,
+        typer.Option(
+            help="Stop the tests as hanging when no test starts or ends for this many seconds.",
+            min=1,
+        ),
     ] = 600,
     python: Python = None,
 ) -> None:
     """Run a project's tests and show each layer's state: exit 0 only when all pass."""
     from ._check import check_project
 
-    try:
-        result = check_project(path, timeout=timeout, python=python, layers=layer or ())
-    except NewbackendError as error:
-        fail(str(error))
+    result = check_project(path, timeout=timeout, python=python, layers=layer or ())
     if json_output:
         typer.echo(result.to_json())
     else:
@@ -154,11 +148,7 @@ def _next_step(result: CheckResult) -> Text:
     return text
 
 
-def _help(question: str) -> str:
-    return escape(load_questions()[question].describe())
-
-
-@cohort.command("create")
+@handle_errors(interrupted="nothing was written")
 def cohort_create(
     roster: Annotated[
         Path,
@@ -175,11 +165,11 @@ def cohort_create(
         str,
         typer.Option(help="The layers students write, comma-separated."),
     ] = ",".join(EXERCISE_LAYERS),
-    framework: Annotated[str | None, typer.Option(help=_help("framework"))] = None,
-    database: Annotated[str | None, typer.Option(help=_help("database"))] = None,
-    cache: Annotated[str | None, typer.Option(help=_help("cache"))] = None,
-    resource: Annotated[str | None, typer.Option(help=_help("resource"))] = None,
-    description: Annotated[str | None, typer.Option(help=_help("description"))] = None,
+    framework: Framework = None,
+    database: Database = None,
+    cache: Cache = None,
+    resource: Resource = None,
+    description: Description = None,
     template: Annotated[
         str | None,
         typer.Option(
@@ -193,27 +183,21 @@ def cohort_create(
 ) -> None:
     """Make one exercise project per student of ROSTER, each a git repository."""
     from ._cohort import create_cohort, read_roster
+    from ._exercise import parse_layers
 
-    given = {"framework": framework, "database": database, "cache": cache}
-    given |= {"resource": resource, "description": description}
-    answers = {key: value for key, value in given.items() if value is not None}
-    try:
-        chosen = parse_layers(layers)
-        with _progress("Creating", len(read_roster(roster))) as advance:
-            students = create_cohort(
-                roster,
-                out,
-                project=name,
-                answers=answers,
-                layers=chosen,
-                template=template,
-                vcs_ref=vcs_ref,
-                on_created=advance,
-            )
-    except NewbackendError as error:
-        fail(str(error))
-    except KeyboardInterrupt:
-        fail("interrupted: nothing was written", code=130)
+    answers = given(framework, database, cache, resource, description)
+    chosen = parse_layers(layers)
+    with _progress("Creating", len(read_roster(roster))) as advance:
+        students = create_cohort(
+            roster,
+            out,
+            project=name,
+            answers=answers,
+            layers=chosen,
+            template=template,
+            vcs_ref=vcs_ref,
+            on_created=advance,
+        )
     console.print(
         Text.assemble(
             ("Created ", "green"),
@@ -227,11 +211,16 @@ def cohort_create(
     console.print(f"Next: hand them out, then: newbackend cohort report {out}", markup=False)
 
 
-@cohort.command("report")
+@handle_errors(interrupted="the tests were stopped, no report was written")
 def cohort_report(
     folder: Annotated[Path, typer.Argument(help="The cohort folder.", show_default=False)],
     timeout: Annotated[
-        float, typer.Option(help="Stop one student's tests after this many seconds.", min=1)
+        float,
+        typer.Option(
+            help="Stop a student's tests as hanging when no test starts or ends for this many "
+            "seconds.",
+            min=1,
+        ),
     ] = 120,
     jobs: Annotated[
         int | None, typer.Option(help="Projects checked at once (default: one per CPU).", min=1)
@@ -248,21 +237,19 @@ def cohort_report(
     """Check every student's project: a table of students by layers (terminal, CSV, HTML)."""
     from ._cohort import load_students, report_cohort, write_csv, write_html
 
+    with _progress("Checking", len(load_students(folder))) as advance:
+        report = report_cohort(
+            folder,
+            timeout=timeout,
+            jobs=jobs,
+            python=python,
+            on_checked=advance,
+        )
+    csv_file = csv_path or folder / "report.csv"
+    html_file = html_path or folder / "report.html"
     try:
-        with _progress("Checking", len(load_students(folder))) as advance:
-            report = report_cohort(
-                folder,
-                timeout=timeout,
-                jobs=jobs,
-                python=python,
-                on_checked=advance,
-            )
-        csv_file = csv_path or folder / "report.csv"
-        html_file = html_path or folder / "report.html"
         write_csv(report, csv_file)
         write_html(report, html_file)
-    except NewbackendError as error:
-        fail(str(error))
     except OSError as error:
         fail(f"cannot write the report: {error}")
     console.print(cohort_table(report))
@@ -299,7 +286,7 @@ def _cell(student: StudentReport, layer: str) -> Text:
     return Text(f"{STATE_SYMBOLS[state]} {count}".strip(), style=STATE_COLOURS[state])
 
 
-@cohort.command("sync")
+@handle_errors(interrupted="the students done so far are updated; the current one is as it was")
 def cohort_sync(
     folder: Annotated[Path, typer.Argument(help="The cohort folder.", show_default=False)],
     to: Annotated[
@@ -313,11 +300,8 @@ def cohort_sync(
     from ._cohort import load_students
     from ._sync import sync_cohort
 
-    try:
-        with _progress("Updating", len(load_students(folder))) as advance:
-            outcomes = sync_cohort(folder, to, commit=commit, on_synced=advance)
-    except NewbackendError as error:
-        fail(str(error))
+    with _progress("Updating", len(load_students(folder))) as advance:
+        outcomes = sync_cohort(folder, to, commit=commit, on_synced=advance)
     table = Table(title=f"{folder.name}: starter update")
     for heading in ("Student", "Result", "Detail", "Files"):
         table.add_column(heading, overflow="fold")
@@ -353,4 +337,4 @@ def _progress(verb: str, total: int) -> Iterator[Callable[..., None]]:
         yield lambda *_: progress.advance(task)
 
 
-__all__ = ["check", "cohort", "cohort_table", "diagram"]
+__all__ = ["check", "cohort_create", "cohort_report", "cohort_sync", "cohort_table", "diagram"]

@@ -1,8 +1,10 @@
 """`check_project`: run a project's own tests in a subprocess and report them layer by layer.
 
 The project's code is never imported here: its tests run under its own interpreter, in a
-process group of their own that is killed when the time is up, and report through a small
-pytest plugin (`_check_plugin`) that appends JSON lines to a file as it goes.
+process group of their own, and report through a small pytest plugin (`_check_plugin`) that
+appends JSON lines to a file as it goes. Those lines are also how a hang is told from a slow
+machine: the run is killed when no line has come for `timeout` seconds (no test started or
+finished), however long the whole run takes.
 """
 
 import json
@@ -19,10 +21,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._exercise import EXERCISE_LAYERS, LAYERS, functions_left, read_exercise
-from .errors import ProjectError
+from ..errors import ProjectError
+from ._exercise import functions_left, read_exercise
+from ._layers import EXERCISE_LAYERS, LAYERS
 
 PLUGIN = "newbackend_check_report"
+POLL = 0.25  # seconds between two looks at the report while the tests run
 OTHER = "other"  # tests without exactly one layer marker
 STATES = ("done", "todo", "waiting", "error")
 _HINT_LAYER = re.compile(r"^(\w+) layer: ")
@@ -121,7 +125,10 @@ def check_project(
     layers: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> CheckResult:
-    """Run the tests of `project` (only `layers` when given) and sort the results by layer."""
+    """Run the tests of `project` (only `layers` when given) and sort the results by layer.
+
+    The run is stopped as hanging when it makes no progress for `timeout` seconds.
+    """
     project = project.resolve()
     if not (project / "pyproject.toml").is_file() or not (project / "tests").is_dir():
         raise ProjectError(f"'{project}' is not a project to check (no pyproject.toml and tests/)")
@@ -208,13 +215,13 @@ def _run_tests(
             except OSError as error:
                 raise ProjectError(f"cannot run the tests with '{interpreter}': {error}") from None
             try:
-                run.returncode = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                run.timed_out = True
-                _kill(process)
+                run.returncode = _wait(process, report, timeout)
             except BaseException:  # Ctrl-C: never leave the student's code running
                 _kill(process)
                 raise
+            if run.returncode is None:
+                run.timed_out = True
+                _kill(process)
         run.output = output.read_text(encoding="utf-8", errors="replace")[-20_000:]
         if report.is_file():
             for line in report.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -223,6 +230,28 @@ def _run_tests(
                 except ValueError:
                     continue  # a line cut short by the kill
     return run
+
+
+def _wait(process: subprocess.Popen[bytes], report: Path, timeout: float) -> int | None:
+    """The run's exit code, or None once its report has not grown for `timeout` seconds.
+
+    Each test adds lines when it starts and ends: a loaded machine runs every test slower but
+    keeps adding them; a test that never returns stops them.
+    """
+    size, since = -1, time.monotonic()
+    while True:
+        try:
+            return process.wait(timeout=POLL)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            grown = report.stat().st_size
+        except FileNotFoundError:
+            grown = 0
+        if grown != size:
+            size, since = grown, time.monotonic()
+        elif time.monotonic() - since >= timeout:
+            return None
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
@@ -266,8 +295,8 @@ def _run_error(
 ) -> str | None:
     if run.timed_out:
         started = [event["id"] for event in run.events if event["event"] == "start"]
-        where = f" in {started[-1]}" if started else ""
-        return f"timed out after {timeout:g} s{where}: the run was stopped"
+        where = f"in {started[-1]}" if started else "while loading the tests"
+        return f"timed out after {timeout:g} s {where}: the run was stopped"
     if "No module named pytest" in run.output:
         return (
             f"pytest is not installed for {interpreter}: run pip install -e '.[dev]' in the "

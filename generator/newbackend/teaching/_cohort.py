@@ -2,8 +2,8 @@
 
 A cohort is a folder with one git repository per student and `newbackend-cohort.json`, which
 keeps the roster (folder, id, name) and how the projects were made. Student code is untrusted:
-the report runs each project's tests through `check_project` (a subprocess with a timeout),
-in parallel, and never imports any of it.
+the report runs each project's tests through `check_project` (a subprocess, killed when it
+hangs), in parallel, and never imports any of it.
 """
 
 import csv
@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -22,13 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .._answers import ANSWERS_FILE, load_answers, template_version
+from .._create import create_project
+from .._git import available, git
+from ..errors import DestinationError, GitError, NewbackendError, ProjectError, RosterError
 from ._check import CheckResult, check_project
-from ._console import STATE_SYMBOLS
-from ._create import ANSWERS_FILE, create_project
-from ._exercise import EXERCISE_LAYERS, LAYERS
-from .errors import DestinationError, NewbackendError, ProjectError, RosterError
+from ._layers import EXERCISE_LAYERS, LAYERS, STATE_SYMBOLS
 
 COHORT_FILE = "newbackend-cohort.json"
 NAME_COLUMNS = ("name", "full_name", "student_name")
@@ -179,7 +177,7 @@ def create_cohort(
     students = read_roster(roster)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DestinationError(f"'{out}' already exists and is not empty: choose a new folder")
-    if shutil.which("git") is None:
+    if not available():
         raise NewbackendError("a cohort needs git (each student's project is a repository)")
     base = out.absolute().parent
     while not base.is_dir():
@@ -244,7 +242,7 @@ def report_cohort(
     python: str | None = None,
     on_checked: Callable[[StudentReport], None] | None = None,
 ) -> CohortReport:
-    """Check every student's project, `jobs` at a time, each stopped after `timeout` seconds."""
+    """Check every student's project, `jobs` at a time (`timeout`: see `check_project`)."""
     students = load_students(folder)
     if not students:
         raise ProjectError(f"no student projects in '{folder}'")
@@ -252,7 +250,8 @@ def report_cohort(
 
     def one(student: Student) -> StudentReport:
         project = folder / student.folder
-        starter, edited = _starter(project), _tests_edited(project)
+        starter = template_version(load_answers(project / ANSWERS_FILE))
+        edited = _tests_edited(project)
         try:
             result = check_project(project, timeout=timeout, python=python, env=env)
         except NewbackendError as error:
@@ -269,39 +268,17 @@ def report_cohort(
     return CohortReport(folder, reports, datetime.now(UTC))
 
 
-def _starter(project: Path) -> str | None:
-    try:
-        answers = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    commit = answers.get("_commit") if isinstance(answers, dict) else None
-    return str(commit) if commit else None
-
-
-def git(
-    project: Path, *args: str, env: Mapping[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """A git command in `project`, never raising: callers read the return code."""
-    return subprocess.run(
-        ["git", *args],
-        cwd=project,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
 def _tests_edited(project: Path) -> bool | None:
     """Whether tests/ differs from the starter's first commit (committed or not)."""
-    roots = git(project, "rev-list", "--max-parents=0", "HEAD")
-    if roots.returncode != 0 or not roots.stdout.strip():
+    try:
+        roots = git(project, "rev-list", "--max-parents=0", "HEAD").split()
+        if not roots:
+            return None
+        changed = git(project, "diff", "--name-only", roots[-1], "--", "tests")
+        untracked = git(project, "ls-files", "--others", "--exclude-standard", "--", "tests")
+    except GitError:
         return None
-    root = roots.stdout.split()[-1]
-    changed = git(project, "diff", "--quiet", root, "--", "tests")
-    untracked = git(project, "ls-files", "--others", "--exclude-standard", "--", "tests")
-    return changed.returncode != 0 or bool(untracked.stdout.strip())
+    return bool(changed.strip() or untracked.strip())
 
 
 def _row(report: StudentReport, layers: Sequence[str]) -> dict[str, str]:

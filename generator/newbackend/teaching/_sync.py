@@ -4,19 +4,22 @@ Copier replays what changed in the project since it was generated (the blanked f
 the student's own work) on top of the new template version: a fix in the starter arrives, the
 student's work stays, and where both touched the same lines the file is left with conflict
 markers. The copier call and the conflict search are `newbackend update`'s own
-(`_update.run_copier_update`, `_update.find_conflicts`).
+(`_copier.copier_update`, `_update.find_conflicts`); unlike `newbackend update`, a clean
+update is committed, and a project that cannot be updated is skipped, not an error.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from ._cohort import Student, git, load_students
-from ._create import ANSWERS_FILE, _fallback_identity
-from ._update import find_conflicts, run_copier_update
-from .errors import ProjectError, UpdateError
+from .._answers import ANSWERS_FILE, load_answers, template_version
+from .._copier import copier_update
+from .._git import commit as git_commit
+from .._git import git, reset_to
+from .._update import find_conflicts
+from ..errors import GitError, ProjectError, UpdateError
+from ._cohort import Student, load_students
 
 STATUSES = ("updated", "up to date", "conflict", "skipped", "failed")
 
@@ -29,8 +32,8 @@ class SyncOutcome:
     commit: str | None = None
 
 
-def update_project(project: Path, to: str | None = None, *, commit: bool = True) -> SyncOutcome:
-    """Update `project` to the template version `to` (default: the newest tag).
+def sync_project(project: Path, to: str | None = None, *, commit: bool = True) -> SyncOutcome:
+    """Update one student's `project` to the template version `to` (default: the newest tag).
 
     A tree with uncommitted changes or untracked files is skipped, as copier itself requires:
     the update replays committed work only. A clean update is committed; a conflict is left
@@ -38,14 +41,15 @@ def update_project(project: Path, to: str | None = None, *, commit: bool = True)
     """
     if not (project / ".git").exists():
         return SyncOutcome("skipped", "not a git repository")
-    status = git(project, "status", "--porcelain")
-    if status.returncode != 0:
-        return SyncOutcome("skipped", f"git cannot read it: {status.stderr.strip()}")
-    if status.stdout.strip():
+    try:
+        dirty = git(project, "status", "--porcelain").strip()
+    except GitError as error:
+        return SyncOutcome("skipped", f"git cannot read it: {error.detail}")
+    if dirty:
         return SyncOutcome("skipped", "dirty tree")
     before = _version(project)
     try:
-        run_copier_update(project, to)
+        copier_update(project, to)
     except UpdateError as error:
         _discard_changes(project)
         return SyncOutcome("failed", f"{error} (nothing changed)")
@@ -56,17 +60,15 @@ def update_project(project: Path, to: str | None = None, *, commit: bool = True)
     conflicts = find_conflicts(project)
     if conflicts:
         return SyncOutcome("conflict", f"{before} → {after}", conflicts)
-    if not git(project, "status", "--porcelain").stdout.strip():
+    if not git(project, "status", "--porcelain").strip():
         return SyncOutcome("up to date", after or "")
     if not commit:
         return SyncOutcome("updated", f"{before} → {after}, not committed")
     message = f"Update the starter from {before} to {after} (newbackend cohort sync)"
-    env = _fallback_identity()
-    for command in (["add", "-A"], ["commit", "-q", "--no-verify", "-m", message]):
-        done = git(project, *command, env=env)
-        if done.returncode != 0:
-            return SyncOutcome("updated", f"{before} → {after}; commit failed: {done.stderr}")
-    head = git(project, "rev-parse", "--short", "HEAD").stdout.strip()
+    try:
+        head = git_commit(project, message)
+    except GitError as error:
+        return SyncOutcome("updated", f"{before} → {after}; commit failed: {error.detail}")
     return SyncOutcome("updated", f"{before} → {after}", commit=head)
 
 
@@ -77,7 +79,7 @@ def sync_cohort(
     commit: bool = True,
     on_synced: Callable[[Student, SyncOutcome], None] | None = None,
 ) -> list[tuple[Student, SyncOutcome]]:
-    """`update_project` for every student, one at a time (copier works in one process cwd)."""
+    """`sync_project` for every student, one at a time (copier works in one process cwd)."""
     students = load_students(folder)
     if not students:
         raise ProjectError(f"no student projects in '{folder}'")
@@ -85,7 +87,7 @@ def sync_cohort(
     for student in students:
         project = folder / student.folder
         if project.is_dir():
-            outcome = update_project(project, to, commit=commit)
+            outcome = sync_project(project, to, commit=commit)
         else:
             outcome = SyncOutcome("skipped", "the folder is missing")
         outcomes.append((student, outcome))
@@ -95,14 +97,10 @@ def sync_cohort(
 
 
 def _version(project: Path) -> str | None:
-    try:
-        answers = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    return str(answers.get("_commit")) if isinstance(answers, dict) else None
+    return template_version(load_answers(project / ANSWERS_FILE))
 
 
 def _discard_changes(project: Path) -> None:
     """Back to the commit the update started from (the tree was clean, so nothing is lost)."""
-    git(project, "reset", "-q", "--hard", "HEAD")
-    git(project, "clean", "-q", "-fd")
+    with suppress(GitError):  # a student left as the failed update left them is still listed
+        reset_to(project)

@@ -14,12 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ExerciseError, ProjectError
+from ..errors import ExerciseError, ProjectError
+from ._layers import EXERCISE_LAYERS, LAYERS
 
-# Every layer a generated test is marked with, in the order of the five-layer picture.
-LAYERS = ("routes", "services", "models", "cache", "config")
-# The layers a student can be given; config is always provided.
-EXERCISE_LAYERS = ("routes", "services", "models", "cache")
 EXERCISE_FILE = ".newbackend-exercise.json"
 GUIDE_FILE = "EXERCISE.md"
 # An import that only the student's code will use would be unused (F401) until it is written;
