@@ -456,7 +456,7 @@ def test_update_merges_the_template_change_into_an_added_resource(
     result = invoke("update", str(project))
     assert result.exit_code == 0, result.output
     text = service.read_text()
-    assert text.startswith('"""Order rules (improved in the next release)."""\n')
+    assert text.startswith('"""Order: its rules (improved in the next release)."""\n')
     assert text.endswith("def our_helper() -> int:\n    return 1\n")
     assert "modified  todo/services/orders.py" in result.stdout
 
