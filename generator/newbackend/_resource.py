@@ -126,7 +126,11 @@ def check_shared_modules(project: Path, package: str) -> None:
 
 
 def migration_head(versions: Path) -> tuple[str, str]:
-    """(head, next revision id): the migration chain's one head and a new numbered id after it."""
+    """(heads, next revision id): the chain's heads, comma-separated, and a new numbered id.
+
+    A project updated across a template migration (0001a) has two heads, its last resource's
+    and the template's; the new resource's migration follows both and so merges them.
+    """
     revisions: dict[str, set[str]] = {}
     for script in sorted(versions.glob("*.py")):
         text = script.read_text(encoding="utf-8")
@@ -138,14 +142,10 @@ def migration_head(versions: Path) -> tuple[str, str]:
         revisions[found.group(1)] = parents
     children = set().union(*revisions.values()) if revisions else set()
     heads = sorted(set(revisions) - children)
-    if len(heads) != 1:
-        detail = ", ".join(heads) or "none"
-        raise ResourceError(
-            f"the migrations in {versions} need exactly one head (found: {detail}); "
-            "merge them first (alembic merge heads)"
-        )
+    if not heads:
+        raise ResourceError(f"no migration head found in {versions}")
     numbers = [int(rev) for rev in revisions if rev.isdigit()]
-    return heads[0], f"{max(numbers, default=0) + 1:04d}"
+    return ",".join(heads), f"{max(numbers, default=0) + 1:04d}"
 
 
 def existing_resources(project: Path, answers: dict[str, Any]) -> dict[str, str]:

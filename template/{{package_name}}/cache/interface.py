@@ -1,31 +1,62 @@
-"""What services see of the cache, and what each backend (a store) provides."""
+"""What services see of the cache, and what each backend (a store) provides.
+
+Entries live in groups, one per resource. A write does not hunt down the entries it made
+stale: it moves its group to a new version, and every entry is stored under the version its
+reader saw before loading. Invalidation is one step however many keys are cached, and a
+reader that loaded before a commit can only store under a version nobody reads any more.
+"""
 
 from collections.abc import Callable
-from typing import Protocol, TypeAlias
+from contextlib import AbstractContextManager, nullcontext
+from typing import NamedTuple, Protocol, TypeAlias
 
 # A finished JSON document: what a service returns, the cache keeps and a route sends as is.
 JsonBody: TypeAlias = bytes
 
 
-class Store(Protocol):
-    """A backend: values under prefixed keys, each expiring after the backend's TTL.
+class Document(NamedTuple):
+    """A finished answer: the JSON body and its entity tag (the ETag header)."""
 
-    A store never fails a request: one that cannot answer is a miss.
+    body: JsonBody
+    etag: str
+
+    def pack(self) -> bytes:
+        return self.etag.encode() + b"\n" + self.body
+
+    @classmethod
+    def unpack(cls, packed: bytes) -> "Document | None":
+        etag, newline, body = packed.partition(b"\n")
+        return cls(body, etag.decode("ascii", "replace")) if newline else None
+
+
+class Store(Protocol):
+    """A backend: versioned groups of entries, each entry expiring after the store's TTL.
+
+    `read` gives the group's version and the entry under it; version None means the store
+    cannot be trusted now (unreachable), so the reader loads without storing. `write` keeps a
+    value only while its version is current and no write to the group is under way. `begin`
+    and `end` bracket a write: begin makes every entry of the group unreachable and refuses
+    new ones until end (raising UnavailableError when the store cannot be told); end moves
+    the group on once more, so what was loaded during the write is never read.
     """
 
     name: str
 
-    def get(self, key: str) -> bytes | None: ...
-    def set(self, key: str, value: bytes) -> None: ...
-    def delete(self, key: str) -> None: ...
-    def clear(self, prefix: str = "") -> None: ...
+    def read(self, group: str, key: str) -> tuple[str | None, bytes | None]: ...
+    def write(self, group: str, version: str, key: str, value: bytes) -> None: ...
+    def begin(self, group: str) -> None: ...
+    def end(self, group: str) -> None: ...
     def ping(self) -> bool: ...
 
 
-class Cache(Store, Protocol):
-    """A store with the one call reads go through: the cached body, or `load()` cached."""
+class Cache(Protocol):
+    """What services use: a read through the cache, and a bracket around every write."""
 
-    def get_or_set(self, key: str, load: Callable[[], JsonBody]) -> JsonBody: ...
+    name: str
+
+    def get_or_load(self, group: str, key: str, load: Callable[[], Document]) -> Document: ...
+    def changing(self, group: str) -> AbstractContextManager[None]: ...
+    def ping(self) -> bool: ...
 
 
 class NullCache:
@@ -33,20 +64,11 @@ class NullCache:
 
     name = "none"
 
-    def get(self, key: str) -> bytes | None:
-        return None
+    def get_or_load(self, group: str, key: str, load: Callable[[], Document]) -> Document:
+        return load()
 
-    def set(self, key: str, value: bytes) -> None:
-        return None
-
-    def delete(self, key: str) -> None:
-        return None
-
-    def clear(self, prefix: str = "") -> None:
-        return None
+    def changing(self, group: str) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def ping(self) -> bool:
         return True
-
-    def get_or_set(self, key: str, load: Callable[[], JsonBody]) -> JsonBody:
-        return load()

@@ -1,10 +1,14 @@
-"""Single-flight reads: when many threads miss the same key at once, one loads it and the
-others wait for that value instead of stampeding the database."""
+"""The cache services use, on any store: versioned reads, single-flight loads, write brackets.
+
+When many threads miss the same key at once, one loads it and the others take its value
+instead of stampeding the database.
+"""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from .interface import JsonBody, Store
+from .interface import Document, Store
 
 
 class SingleFlight:
@@ -16,52 +20,53 @@ class SingleFlight:
         self._lock = threading.Lock()
         self._loading: dict[str, Flight] = {}
 
-    def get(self, key: str) -> bytes | None:
-        return self.store.get(key)
-
-    def set(self, key: str, value: bytes) -> None:
-        self.store.set(key, value)
-
-    def delete(self, key: str) -> None:
-        self.store.delete(key)
-
-    def clear(self, prefix: str = "") -> None:
-        self.store.clear(prefix)
-
     def ping(self) -> bool:
         return self.store.ping()
 
-    def get_or_set(self, key: str, load: Callable[[], JsonBody]) -> JsonBody:
-        value = self.store.get(key)
-        if value is not None:
-            return value
-        flight = self._join(key)
+    @contextmanager
+    def changing(self, group: str) -> Iterator[None]:
+        """Around a write and its commit: no reader trusts what it loaded meanwhile."""
+        self.store.begin(group)
         try:
-            with flight.lock:  # the first thread in loads; the others find its value after
-                value = self.store.get(key)
-                if value is None:
-                    value = load()
-                    self.store.set(key, value)
+            yield
         finally:
-            self._leave(key, flight)
-        return value
+            self.store.end(group)
 
-    def _join(self, key: str) -> "Flight":
+    def get_or_load(self, group: str, key: str, load: Callable[[], Document]) -> Document:
+        version, packed = self.store.read(group, key)
+        cached = None if packed is None else Document.unpack(packed)
+        if cached is not None:
+            return cached
+        if version is None:  # the store cannot be trusted now: straight to the database
+            return load()
+        slot = f"{group}@{version}:{key}"
+        flight = self._join(slot)
+        try:
+            with flight.lock:  # the first thread in loads; the others take its document
+                if flight.document is None:
+                    flight.document = load()
+                    self.store.write(group, version, key, flight.document.pack())
+                return flight.document
+        finally:
+            self._leave(slot, flight)
+
+    def _join(self, slot: str) -> "Flight":
         with self._lock:
-            flight = self._loading.setdefault(key, Flight())
+            flight = self._loading.setdefault(slot, Flight())
             flight.waiting += 1
         return flight
 
-    def _leave(self, key: str, flight: "Flight") -> None:
+    def _leave(self, slot: str, flight: "Flight") -> None:
         with self._lock:
             flight.waiting -= 1
             if not flight.waiting:
-                del self._loading[key]
+                del self._loading[slot]
 
 
 class Flight:
-    """One load in progress for a key, and how many threads wait on it."""
+    """One load in progress for a slot (group, version, key), and how many threads wait on it."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.waiting = 0
+        self.document: Document | None = None

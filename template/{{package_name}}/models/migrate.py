@@ -23,7 +23,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the schema at `url` up to `revision`; a no-op when it is already there."""
     command.upgrade(alembic_config(url), revision)
 

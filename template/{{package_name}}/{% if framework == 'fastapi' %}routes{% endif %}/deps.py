@@ -1,13 +1,16 @@
-"""Per-request resources: the app's runtime, and one database session per request."""
+"""Per-request resources (the app's runtime, one database session per request), the
+conditional-request headers, and how a service's document becomes a response."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request, Response
 from sqlalchemy.orm import Session
 
+from ..cache import Document
 from ..runtime import Runtime
+from .conditions import not_modified
 
 
 async def runtime(request: Request) -> Runtime:
@@ -30,3 +33,16 @@ def db_session(runtime: Runtime) -> Iterator[Session]:
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+# The conditional-request headers (see conditions.py); FastAPI reads if_match as If-Match.
+IfMatch = Annotated[str | None, Header(description="The ETag you read: write only if unchanged")]
+IfNoneMatch = Annotated[str | None, Header(description="The ETag you have: 304 if unchanged")]
+
+
+def answer(document: Document, status: int = 200, if_none_match: str | None = None) -> Response:
+    """The service's finished JSON, sent as is (no re-encoding), with its ETag."""
+    headers = {"ETag": document.etag}
+    if not_modified(if_none_match, document.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(document.body, status, headers, media_type="application/json")

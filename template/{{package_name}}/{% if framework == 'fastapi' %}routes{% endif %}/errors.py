@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..errors import NotFoundError, UnavailableError
+from ..errors import ChangedError, NotFoundError, PreconditionRequiredError, UnavailableError
 from .middleware import BodyTooLarge
 
 log = logging.getLogger(__name__)
@@ -16,6 +16,14 @@ def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(_request: Request, error: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(ChangedError)
+    async def changed(_request: Request, error: ChangedError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=412)
+
+    @app.exception_handler(PreconditionRequiredError)
+    async def unconditional(_request: Request, error: PreconditionRequiredError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=428)
 
     @app.exception_handler(UnavailableError)
     async def unavailable(_request: Request, error: UnavailableError) -> JSONResponse:

@@ -1,16 +1,18 @@
-"""Per-request resources (one database session, closed when the request ends) and the query
-models the routes share."""
+"""Per-request resources (one database session, closed when the request ends), the query and
+header models the routes share, and how a service's document becomes a response."""
 
 from functools import cache
 from typing import Any
 
-from flask import current_app, g
-from pydantic import BaseModel
+from flask import Response, current_app, g
+from pydantic import BaseModel, Field
 from pydantic.json_schema import model_json_schema
 from sqlalchemy.orm import Session
 
+from ..cache import Document
 from ..runtime import Runtime
 from ..services import Page
+from .conditions import not_modified
 
 
 def runtime() -> Runtime:
@@ -31,11 +33,11 @@ def close_session(_error: BaseException | None = None) -> None:
         session.close()
 
 
-class PageQuery(Page):
-    """`Page`, read from the query string.
+class SchemaOnce(BaseModel):
+    """A request model whose JSON schema is built once.
 
-    flask-openapi3 asks a query model for its JSON schema on every request, which costs more
-    than the rest of a cached read; the schema never changes, so it is built once.
+    flask-openapi3 asks a query or header model for its JSON schema on every request, which
+    costs more than the rest of a cached read; the schema never changes.
     """
 
     @classmethod
@@ -46,3 +48,27 @@ class PageQuery(Page):
 @cache
 def _json_schema(model: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
     return model_json_schema(model, *args, **kwargs)
+
+
+class PageQuery(SchemaOnce, Page):
+    """`Page`, read from the query string."""
+
+
+class IfMatch(SchemaOnce):
+    """The ETag the client read: a PATCH or DELETE happens only if it is still current."""
+
+    if_match: str | None = Field(default=None, alias="If-Match")
+
+
+class IfNoneMatch(SchemaOnce):
+    """The ETag the client has: 304 Not Modified while it is still current."""
+
+    if_none_match: str | None = Field(default=None, alias="If-None-Match")
+
+
+def answer(document: Document, status: int = 200, if_none_match: str | None = None) -> Response:
+    """The service's finished JSON, sent as is (no re-encoding), with its ETag."""
+    headers = {"ETag": document.etag}
+    if not_modified(if_none_match, document.etag):
+        return Response(status=304, headers=headers)
+    return Response(document.body, status, headers, mimetype="application/json")

@@ -7,7 +7,7 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import NotFoundError, UnavailableError
+from ..errors import ChangedError, NotFoundError, PreconditionRequiredError, UnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFoundError)
     def not_found(error: NotFoundError) -> tuple[Response, int]:
         return jsonify(detail=str(error)), 404
+
+    @app.errorhandler(ChangedError)
+    def changed(error: ChangedError) -> tuple[Response, int]:
+        return jsonify(detail=str(error)), 412
+
+    @app.errorhandler(PreconditionRequiredError)
+    def unconditional(error: PreconditionRequiredError) -> tuple[Response, int]:
+        return jsonify(detail=str(error)), 428
 
     @app.errorhandler(UnavailableError)
     def unavailable(error: UnavailableError) -> tuple[Response, int, dict[str, str]]:

@@ -13,7 +13,8 @@ def install_middleware(app: Flask, settings: Settings) -> None:
     per_minute = settings.rate_limit_per_minute
     limiter = RateLimiter(per_minute) if per_minute else None
     if settings.cors_origins:
-        CORS(app, origins=settings.cors_origins)
+        # ETag exposed, so a page's script can read it and send it back in If-Match.
+        CORS(app, origins=settings.cors_origins, expose_headers=["ETag", "X-Request-ID"])
 
     @app.before_request
     def begin() -> Response | None:
