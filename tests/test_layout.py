@@ -99,8 +99,7 @@ def test_the_first_resource_and_an_added_one_are_the_same_files(
         first = Path(str(path).replace("tasks", "todos").replace("0002", "0001"))
         text: Any = renamed((project / first).read_text(encoding="utf-8"))
         if "migrations" in path.parts:  # the one difference: where the migration goes
-            text = text.replace(
-                "down_revision: str | None = None", 'down_revision: str | None = "0001"'
-            )
-            text = text.replace("Revises:\n", "Revises: 0001\n")
+            annotation = "down_revision: str | tuple[str, ...] | None ="
+            text = text.replace(f"{annotation} None", f'{annotation} "0001a"')
+            text = text.replace("Revises:\n", "Revises: 0001a\n")
         assert text == (project / path).read_text(encoding="utf-8"), path

@@ -215,12 +215,27 @@ def test_default_fields_and_the_migration_chain(project: Path) -> None:
     assert (first.plural, second.plural) == ("boxes", "categories")
     versions = project / "shop" / "migrations" / "versions"
     migration = (versions / "0003_create_categories.py").read_text()
-    assert (
-        'revision: str = "0003"' in migration and 'down_revision: str | None = "0002"' in migration
-    )
+    assert 'revision: str = "0003"' in migration
+    assert 'down_revision: str | tuple[str, ...] | None = "0002"' in migration
     answers = yaml.safe_load((project / ".copier-answers.resource-boxes.yml").read_text())
     assert answers["fields"] == ["title:str", "description:text?", "done:bool"]
-    assert answers["framework"] == "flask" and answers["down_revision"] == "0001"
+    assert answers["framework"] == "flask" and answers["down_revision"] == "0001a"
+
+
+def test_a_resource_added_after_two_heads_merges_them(project: Path, tmp_path: Path) -> None:
+    """A project whose resources predate 0001a has two heads; the next resource joins them."""
+    add_resource(project, "box")
+    versions = project / "shop" / "migrations" / "versions"
+    boxes = versions / "0002_create_boxes.py"  # as an older project has it: after 0001
+    boxes.write_text(boxes.read_text().replace('None = "0001a"', 'None = "0001"'))
+    add_resource(project, "category", fields=["name:str"])
+    migration = (versions / "0003_create_categories.py").read_text()
+    assert 'down_revision: str | tuple[str, ...] | None = ("0001a", "0002")' in migration
+    assert "Revises: 0001a, 0002\n" in migration
+    url = f"sqlite:///{tmp_path}/merged.db"
+    heads = "from alembic.script import ScriptDirectory; from shop.models.migrate import *; "
+    heads += f"upgrade({url!r}); print(ScriptDirectory.from_config(alembic_config('')).get_heads())"
+    assert run([PYTHON, "-c", heads], project).strip() == "['0003']"
 
 
 def test_every_resource_is_asked_and_derived_the_same_way() -> None:

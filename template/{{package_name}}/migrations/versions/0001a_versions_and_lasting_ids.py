@@ -39,9 +39,7 @@ def upgrade() -> None:
     for table in resource_tables():
         recreate: Literal["always", "auto"] = "always" if rebuild else "auto"
         with op.batch_alter_table(table, recreate=recreate, table_kwargs=options) as batch:
-            batch.add_column(
-                sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-            )
+            batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
 
 
 def downgrade() -> None:
