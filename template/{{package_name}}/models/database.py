@@ -45,6 +45,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _unavailable(context: ExceptionContext) -> Exception | None:
     """Connection lost or refused: an UnavailableError in place of the driver's error."""
+    if context.is_pre_ping:
+        # The pool's own check of an idle connection: let it throw that one away and connect
+        # anew, so connections killed while the server stays up cost no failed request.
+        return None
     if context.is_disconnect or context.connection is None:
         log.warning("database unavailable: %s", context.original_exception)
         return UnavailableError("database unavailable")

@@ -1,16 +1,21 @@
 """Per-request resources (one database session, closed when the request ends) and the query
 models the routes share."""
 
+import logging
 from functools import cache
 from typing import Any
 
 from flask import current_app, g
 from pydantic import BaseModel
 from pydantic.json_schema import model_json_schema
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..errors import UnavailableError
 from ..runtime import Runtime
 from ..services import Page
+
+log = logging.getLogger(__name__)
 
 
 def runtime() -> Runtime:
@@ -27,8 +32,15 @@ def db_session() -> Session:
 
 def close_session(_error: BaseException | None = None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except (UnavailableError, SQLAlchemyError) as error:
+        # Teardown runs after the answer is chosen and outside the error handlers: a database
+        # lost by now is logged and its connection thrown away, not turned into an HTML 500.
+        log.warning("closing the database session failed: %s", error)
+        session.invalidate()
 
 
 class PageQuery(Page):
