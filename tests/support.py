@@ -29,7 +29,8 @@ POSTGRES_URL = os.environ.get(
     "NEWBACKEND_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 MYSQL_URL = os.environ.get("NEWBACKEND_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
-REDIS_URL = os.environ.get("NEWBACKEND_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Not database 0: a generated project's tests must use the Redis database they are given.
+REDIS_URL = os.environ.get("NEWBACKEND_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 def combination_id(combination: dict[str, str]) -> str:

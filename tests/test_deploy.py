@@ -70,7 +70,7 @@ def test_dockerfile_is_hadolint_clean_pinned_and_non_root(
     assert users, "no USER line"
     uid = users[-1].split(":")[0]
     assert uid.isdigit() and int(uid) > 0, users[-1]
-    assert re.search(r"^HEALTHCHECK ", text, re.MULTILINE)
+    assert re.search(r"^HEALTHCHECK .*\n.*/livez", text, re.MULTILINE)
     cmd = re.findall(r"^CMD (.+)$", text, re.MULTILINE)[-1]
     assert cmd.startswith('["gunicorn"'), cmd
     assert "COPY pyproject.toml" in text.split("COPY todo")[0]  # dependencies in their own layer
@@ -136,7 +136,7 @@ def test_kubernetes_manifests_are_valid(project: tuple[Path, dict[str, str]]) ->
     assert "ERROR" not in output
     deployment = yaml.safe_load((k8s / "deployment.yaml").read_text())
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"  # not the database
     assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
     config = yaml.safe_load((k8s / "configmap.yaml").read_text())["data"]
     secret = yaml.safe_load((k8s / "secret.example.yaml").read_text())["stringData"]

@@ -126,6 +126,8 @@ def test_every_combination_renders_exactly_its_files(
         }
     if combination["database"] == "sqlite":
         expected |= {"deploy/k8s/volume.yaml"}
+    else:
+        expected |= {"tests/test_faults_database.py"}
     assert set(files_of(project)) == expected
 
 

@@ -43,7 +43,11 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings) -> "Runtime":
-        engine = build_engine(settings.database_url)
+        engine = build_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            pool_timeout=settings.database_pool_timeout,
+        )
         runtime = cls(settings, engine, build_session_factory(engine), build_cache(settings))
         _started.add(runtime)
         return runtime

@@ -6,33 +6,51 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 
 from ..errors import UnavailableError
 
 log = logging.getLogger(__name__)
 
 
-def build_engine(url: str) -> Engine:
+def build_engine(url: str, *, pool_size: int = 5, pool_timeout: float = 5) -> Engine:
     """An engine tuned for the database behind `url`.
 
-    SQLite gets foreign keys and WAL on every connection; servers get a pool that checks
-    connections before use (a restarted database is survived) and, for MySQL, recycles them
-    before the server's idle timeout closes them. Losing the database raises UnavailableError
-    (the API answers 503) instead of a driver error.
+    SQLite gets foreign keys and WAL on every connection; servers get a pool of at most
+    `pool_size` connections that checks each before use (a restarted database is survived)
+    and, for MySQL, recycles them before the server's idle timeout closes them. Losing the
+    database, or waiting more than `pool_timeout` seconds for a free connection, raises
+    UnavailableError (the API answers 503) instead of a driver error.
     """
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
-        options["pool_timeout"] = 10
+        # No overflow: `pool_size` is this process's whole share of the server's connections.
+        options: dict[str, Any] = {"poolclass": BoundedPool, "pool_pre_ping": True}
+        options |= {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": pool_timeout}
         if backend in {"mysql", "mariadb"}:
             options["pool_recycle"] = 3600
         engine = create_engine(url, **options)
     event.listen(engine, "handle_error", _unavailable)
     return engine
+
+
+class BoundedPool(QueuePool):
+    """A QueuePool whose wait for a free connection ends in UnavailableError, a 503 to retry."""
+
+    # Log as SQLAlchemy's own pool does (quiet below WARNING), not under this package's INFO.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.QueuePool"
+
+    def connect(self) -> PoolProxiedConnection:
+        try:
+            return super().connect()
+        except PoolTimeout as error:
+            log.warning("no free database connection: %s", error)
+            raise UnavailableError("database busy") from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +63,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _unavailable(context: ExceptionContext) -> Exception | None:
     """Connection lost or refused: an UnavailableError in place of the driver's error."""
+    if context.is_pre_ping:
+        # The pool's own check of an idle connection: let it throw that one away and connect
+        # anew, so connections killed while the server stays up cost no failed request.
+        return None
     if context.is_disconnect or context.connection is None:
         log.warning("database unavailable: %s", context.original_exception)
         return UnavailableError("database unavailable")

@@ -1,18 +1,23 @@
 """Per-request resources (one database session, closed when the request ends), the query and
 header models the routes share, and how a service's document becomes a response."""
 
+import logging
 from functools import cache
 from typing import Any
 
 from flask import Response, current_app, g
 from pydantic import BaseModel, Field
 from pydantic.json_schema import model_json_schema
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..cache import Document
+from ..errors import UnavailableError
 from ..runtime import Runtime
 from ..services import Page
 from .conditions import not_modified
+
+log = logging.getLogger(__name__)
 
 
 def runtime() -> Runtime:
@@ -29,8 +34,15 @@ def db_session() -> Session:
 
 def close_session(_error: BaseException | None = None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except (UnavailableError, SQLAlchemyError) as error:
+        # Teardown runs after the answer is chosen and outside the error handlers: a database
+        # lost by now is logged and its connection thrown away, not turned into an HTML 500.
+        log.warning("closing the database session failed: %s", error)
+        session.invalidate()
 
 
 class SchemaOnce(BaseModel):

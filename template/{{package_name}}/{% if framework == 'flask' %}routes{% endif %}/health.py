@@ -1,9 +1,12 @@
-"""`/health` and `/ready`: is the database usable, which cache is in use and does it answer."""
+"""`/livez`: is the process alive. `/health` and `/ready`: is the database usable, which cache
+is in use and does it answer."""
+
+from typing import Literal
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from flask_openapi3.types import ResponseDict
-from pydantic import RootModel
+from pydantic import BaseModel, RootModel
 
 from ..runtime import HealthReport
 from .deps import runtime
@@ -15,7 +18,21 @@ class Report(RootModel[HealthReport]):
     pass
 
 
+class Alive(BaseModel):
+    status: Literal["ok"]
+
+
 REPORTS: ResponseDict = {200: Report, 503: Report}
+
+
+@bp.get("/livez", responses={200: Alive})
+def livez() -> tuple[Response, int]:
+    """Liveness: 200 while the process answers.
+
+    It asks neither database nor cache, so their outage never makes an orchestrator restart a
+    healthy process.
+    """
+    return jsonify(status="ok"), 200
 
 
 def report() -> tuple[Response, int]:
@@ -25,7 +42,7 @@ def report() -> tuple[Response, int]:
 
 @bp.get("/health", responses=REPORTS)
 def health() -> tuple[Response, int]:
-    """Liveness and a report: 503 while the database cannot be used."""
+    """A report for people and monitors: 503 while the database cannot be used."""
     return report()
 
 
