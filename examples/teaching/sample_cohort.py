@@ -42,23 +42,39 @@ def stage(cohort: Path, solution: Path) -> None:
             offset = '{"limit": limit, "offset": offset}'
             _edit(package / "models" / "todos.py", offset, '{"limit": limit, "offset": 0}')
         if folder == "edsger":
-            _edit(
-                package / "services" / "todos.py",
-                '        self.cache.clear("todos:list:")\n        return',
-                "        return",
-            )
+            bracketed = "        with self.cache.changing(self.group):\n"
+            bracketed += "            row = self.repo.add(data.model_dump())\n"
+            bracketed += "            self.repo.commit()\n"
+            bare = "        row = self.repo.add(data.model_dump())\n        self.repo.commit()\n"
+            _edit(package / "services" / "todos.py", bracketed, bare)
             tests = project / "tests" / "test_services_todos.py"
-            start = tests.read_text().index("def test_create_and_delete_invalidate_the_lists")
-            end = tests.read_text().index("@pytest.mark.parametrize", start)
-            tests.write_text(tests.read_text()[:start] + tests.read_text()[end:])
+            for caught_it in CAUGHT_STALE_LISTS:
+                _drop_test(tests, caught_it)
         if folder == "ken":
-            line = "            entry = self._entries.get(key)\n"
+            line = "            entry = self._entries.get(entry_key)\n"
             forever = "            threading.Event().wait()  # never set: blocks, burns no CPU\n"
             _edit(package / "cache" / "memory.py", line, forever + line)
         if layers:
             identity = ["-c", f"user.name={folder}", "-c", f"user.email={folder}@example.edu"]
             git = ["git", *identity, "commit", "-qam", "my work"]
             subprocess.run(git, cwd=project, check=True)
+
+
+# The service tests that see the stale lists edsger's create leaves (he deleted them).
+CAUGHT_STALE_LISTS = (
+    "test_create_and_delete_invalidate_the_lists",
+    "test_a_failed_commit_is_raised_and_leaves_nothing_cached",
+    "test_a_list_etag_changes_with_its_content",
+)
+
+
+def _drop_test(path: Path, name: str) -> None:
+    """Cut the test function `name` out of `path`, up to the next top-level statement."""
+    text = path.read_text()
+    start = text.index(f"def {name}(")
+    ends = [text.find(mark, start) for mark in ("\n\n\ndef ", "\n\n\n@", "\n\n\nclass ")]
+    end = min([found for found in ends if found != -1], default=len(text))
+    path.write_text(text[:start] + text[end + 3 :])
 
 
 def _edit(path: Path, old: str, new: str) -> None:

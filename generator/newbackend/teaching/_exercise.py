@@ -51,16 +51,18 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/cache/memory.py",
         "tests/test_cache.py",
         {
-            "MemoryStore.get": "return the bytes stored under self.prefix + key, or None when "
-            "there are none or their expiry time has passed (then drop them); a hit becomes the "
-            "most recently used entry; hold self._lock",
-            "MemoryStore.set": "store (time.monotonic() + self.ttl, value) under self.prefix + "
-            "key as the most recently used entry, then drop least recently used entries until at "
-            "most self.max_entries remain; hold self._lock",
-            "MemoryStore.delete": "drop the entry stored under self.prefix + key, if there is "
-            "one; hold self._lock",
-            "MemoryStore.clear": "drop every entry whose key starts with self.prefix + prefix; "
-            "hold self._lock",
+            "MemoryStore.read": "return (the group's version as a str, the bytes stored under "
+            "self._key(group, version, key) or None when there are none or their expiry time has "
+            "passed, then drop them); a hit becomes the most recently used entry; hold self._lock",
+            "MemoryStore.write": "store (time.monotonic() + self.ttl, value) under "
+            "self._key(group, version, key) as the most recently used entry, but only while "
+            "`version` is the group's current one and no write to the group is under way; then "
+            "drop least recently used entries until at most self.max_entries remain; hold "
+            "self._lock",
+            "MemoryStore.begin": "count one more write under way for the group and move its "
+            "version on by one; hold self._lock",
+            "MemoryStore.end": "move the group's version on by one and count one write fewer "
+            "(drop the count at zero); hold self._lock",
         },
     ),
     *_blanks(
@@ -68,13 +70,17 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/cache/redis.py",
         "tests/test_cache_redis.py",
         {
-            "RedisStore.get": "GET self.prefix + key and return the bytes, or None; on "
-            "redis.RedisError log a warning and return None (a cache fault is a miss)",
-            "RedisStore.set": "SET self.prefix + key to value with ex=self.ttl; on "
-            "redis.RedisError log a warning",
-            "RedisStore.delete": "DELETE self.prefix + key; on redis.RedisError log a warning",
-            "RedisStore.clear": "delete every key matching self.prefix + prefix + '*' (scan_iter, "
-            "never KEYS); on redis.RedisError log a warning",
+            "RedisStore.read": "run the _READ script (keys: the group's version key; args: "
+            "self._entries(group), key) and return (version decoded, value or None); on "
+            "redis.RedisError log a warning and return (None, None): a cache fault is a miss",
+            "RedisStore.write": "run the _WRITE script (keys: self._keys(group); args: "
+            "self._entries(group), version, key, value, self.ttl); on redis.RedisError log a "
+            "warning",
+            "RedisStore.begin": "run the _BEGIN script (keys: self._keys(group); args: "
+            "WRITE_MARK_SECONDS); on redis.RedisError log a warning and raise UnavailableError: "
+            "a write that cannot tell Redis must not happen",
+            "RedisStore.end": "run the _END script (keys: self._keys(group)); on "
+            "redis.RedisError log a warning (the write mark expires by itself)",
         },
         cache="redis",
     ),
@@ -91,11 +97,12 @@ BLANKS: tuple[Blank, ...] = (
             "Sql{Class}Repository.add": "insert a {Class} made from values with created_at and "
             "updated_at set to one utcnow(), flush (the service commits), and return it as a dict "
             "(_row)",
-            "Sql{Class}Repository.update": "set the given fields on the {resource} with this id "
-            "and updated_at to utcnow(), flush, and return it as a dict (_row); None when there is "
-            "no such {resource}",
-            "Sql{Class}Repository.delete": "delete the {resource} with this id and flush; True "
-            "when it existed, False when not",
+            "Sql{Class}Repository.update": "one UPDATE statement of the {resource} with this id "
+            "(and this version, when one is given) that sets the values, updated_at to utcnow() "
+            "and version to version + 1; None when it matched no row, else the row read back "
+            "with self.get",
+            "Sql{Class}Repository.delete": "one DELETE statement of the {resource} with this id "
+            "(and this version, when one is given); True when it matched a row",
         },
     ),
     *_blanks(
@@ -103,22 +110,22 @@ BLANKS: tuple[Blank, ...] = (
         "{package}/services/{plural}.py",
         "tests/test_services_{plural}.py",
         {
-            "{Class}Service.list": "return the page as JSON bytes, read through "
-            "self.cache.get_or_set under the key {plural}:list:LIMIT:OFFSET with "
-            "partial(self._load_page, page) as the loader",
-            "{Class}Service.get": "return the {resource} as JSON bytes, read through "
-            "self.cache.get_or_set under the key {plural}:ID with partial(self._load, item_id) "
-            "as the loader (it raises {Class}NotFound, so that nothing is cached for a missing id)",
-            "{Class}Service.create": "add the {resource} to the repository, commit "
-            "(self.repo.commit()), then drop the cached list pages ({plural}:list:), and return "
-            "it as JSON bytes",
-            "{Class}Service.update": "change only the fields that were sent "
-            "(model_dump(exclude_unset=True)), raise {Class}NotFound when there is no such "
-            "{resource}, commit, forget its cached copies, return it as JSON bytes",
-            "{Class}Service.delete": "delete the {resource}, raise {Class}NotFound when there is "
-            "none, commit, forget its cached copies",
-            "{Class}Service._forget": "drop the cached {resource} ({plural}:ID) and every cached "
-            "list page ({plural}:list:)",
+            "{Class}Service.list": "return the page as a Document, read through "
+            "self.cache.get_or_load(self.group, 'list:LIMIT:OFFSET', partial(self._load_page, "
+            "page))",
+            "{Class}Service.get": "return the {resource} as a Document, read through "
+            "self.cache.get_or_load(self.group, str(item_id), partial(self._load, item_id)) (the "
+            "loader raises {Class}NotFound, so that nothing is cached for a missing id)",
+            "{Class}Service.create": "inside `with self.cache.changing(self.group):` add the "
+            "{resource} to the repository and commit (self.repo.commit()); return it as a "
+            "Document (_document)",
+            "{Class}Service.update": "inside `with self.cache.changing(self.group):` update only "
+            "the fields that were sent (model_dump(exclude_unset=True)) at `version`, raise "
+            "self._refusal(item_id) when no row changed, commit; return it as a Document",
+            "{Class}Service.delete": "inside `with self.cache.changing(self.group):` delete the "
+            "{resource} at `version`, raise self._refusal(item_id) when no row went, commit",
+            "{Class}Service._refusal": "{Class}NotFound when the {resource} no longer exists, "
+            "else a ChangedError (its version moved on)",
         },
     ),
     *_blanks(
@@ -127,15 +134,16 @@ BLANKS: tuple[Blank, ...] = (
         "tests/test_routes_{plural}.py",
         {
             "list_{plural}": "GET /{plural} answers 200 with the page the service returns, sent "
-            "as is (json_body)",
+            "as is with its ETag (answer), or 304 for a current If-None-Match",
             "create_{resource}": "POST /{plural} creates a {resource} from the validated body and "
             "answers 201 with it",
-            "get_{resource}": "GET /{plural}/ID answers 200 with the {resource}; the service's "
-            "{Class}NotFound becomes a 404 by itself",
+            "get_{resource}": "GET /{plural}/ID answers 200 with the {resource} and its ETag, or "
+            "304 for a current If-None-Match; the service's {Class}NotFound becomes a 404 by "
+            "itself",
             "update_{resource}": "PATCH /{plural}/ID updates the {resource} from the validated "
-            "body and answers 200 with it",
-            "delete_{resource}": "DELETE /{plural}/ID deletes the {resource} and answers 204 with "
-            "an empty body",
+            "body, at the version If-Match names (expected_version), and answers 200 with it",
+            "delete_{resource}": "DELETE /{plural}/ID deletes the {resource}, at the version "
+            "If-Match names, and answers 204 with an empty body",
         },
     ),
 )
