@@ -1,4 +1,4 @@
-"""Write and read cost against the number of cached keys, Redis and the in-process cache.
+"""Write and read cost (medians, µs) against the number of cached keys, Redis and memory.
 
 A write invalidates its resource in one step (the group's version moves on), so its cost must
 not grow with the keys cached. For comparison the table also times what main did before, a
@@ -104,7 +104,7 @@ def main() -> None:
             for size in sizes
         ]
     info = meta(f"python benchmarks/scale.py --sizes {args.sizes} --repeats {args.repeats}")
-    headers = ["backend", "keys cached", "write (µs, median)", "hit (µs, median)", "SCAN (µs, median)"]
+    headers = ["backend", "keys cached", "write (µs)", "hit (µs)", "SCAN (µs)"]
     table = [
         [row["backend"], row["keys"], row["write_us"], row["hit_us"], row.get("scan_us", "—")]
         for row in rows

@@ -119,7 +119,9 @@ def test_many_users_at_once(tmp_path: Path, combination: dict[str, str]) -> None
             assert send("PATCH", item, json={"title": f"new {round_}"}).status_code == 200
             for _ in range(READS):
                 stale += send("GET", item).json()["title"] != f"new {round_}"
-                listed = {row["id"]: row for row in send("GET", todos, params={"limit": 100}).json()}
+                listed = {
+                    row["id"]: row for row in send("GET", todos, params={"limit": 100}).json()
+                }
                 stale += listed[int(item.rsplit("/", 1)[1])]["title"] != f"new {round_}"
             assert send("DELETE", item).status_code == 204
             stale += sum(send("GET", item).status_code != 404 for _ in range(READS))

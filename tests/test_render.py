@@ -71,6 +71,7 @@ TOP_FILES = {
     "compose.yaml",
     "gunicorn.conf.py",
     "pyproject.toml",
+    "schemathesis.toml",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/fixtures.py",
