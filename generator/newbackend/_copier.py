@@ -5,8 +5,11 @@ pays. Its warnings about dirty template checkouts are for template authors, not 
 so they are silenced here.
 """
 
+import io
+import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +65,21 @@ def render(
 
 
 def copier_update(
-    project: Path, vcs_ref: Any = None, data: Mapping[str, Any] | None = None
+    project: Path,
+    vcs_ref: Any = None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    source: str | None = None,
 ) -> None:
-    """Copier's update of `project` to `vcs_ref`; any failure is one UpdateError line.
+    """Copier's update of `project` to `vcs_ref` from the template at `source`.
 
+    Any failure is an UpdateError of a few lines: what failed, git's own words, what to do.
     The caller has checked that the tree is clean and undoes whatever a failed update left.
     """
     from copier import run_update
 
     try:
-        with warnings.catch_warnings():
+        with _quiet_copier(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             run_update(
                 project,
@@ -85,7 +93,50 @@ def copier_update(
                 conflict="inline",
             )
     except Exception as error:  # copier's own, git's through plumbum, a bad tag, a template's
-        raise UpdateError(first_line(error)) from None
+        raise UpdateError(explain(error, source)) from None
+
+
+GIVE_TEMPLATE = (
+    "run `newbackend update --template PATH_OR_URL` with a clone of the newbackend repository"
+)
+_CAUSE_LINES = 3  # of git's stderr, the last ones: where it says why
+
+
+def explain(error: BaseException, source: str | None) -> str:
+    """A failed update in a few lines: the failure, git's reason, and what to pass instead.
+
+    A git command copier ran (plumbum's ProcessExecutionError) says only its exit code in its
+    first line; the reason is in its stderr.
+    """
+    message = first_line(error)
+    stderr = getattr(error, "stderr", None)
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode(errors="replace")
+    retcode = getattr(error, "retcode", None)
+    if isinstance(stderr, str) and retcode is not None:
+        cause = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+        where = f" at {source}" if source else ""
+        head = f"cannot read the template{where} (git exit {retcode})"
+        return "\n  ".join([head + ":", *cause[-_CAUSE_LINES:], GIVE_TEMPLATE])
+    if message.startswith("Unknown revision"):
+        return f"{message}: pass --to a tag or commit the template has, or {GIVE_TEMPLATE}"
+    if "Local template must be a directory" in message:
+        return f"the template {source or ''} is not a folder here: {GIVE_TEMPLATE}"
+    return message
+
+
+@contextmanager
+def _quiet_copier() -> Iterator[None]:
+    """Copier prints, once per template it reads, that a repository without tags is read at
+    HEAD: true and expected here (nothing depends on tags), so that line is dropped."""
+    captured = io.StringIO()
+    try:
+        with redirect_stderr(captured):
+            yield
+    finally:
+        for line in captured.getvalue().splitlines(keepends=True):
+            if not line.startswith("No git tags found in template"):
+                sys.stderr.write(line)
 
 
 def first_line(error: BaseException) -> str:

@@ -16,8 +16,10 @@ the new template version. Around it this module adds what copier leaves to the u
   copier never rewrites it.
 """
 
+import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ import jinja2
 import yaml
 
 from ._answers import ANSWERS_FILE, read_answers, record_release, template_version
-from ._copier import copier_update, first_line, render
+from ._copier import GIVE_TEMPLATE, copier_update, first_line, render
 from ._git import commit, git, merge_file, reset_to, show, status
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
@@ -148,19 +150,29 @@ def _update(
     work = project.path
     head = git(work, "rev-parse", "HEAD").strip()
     before = project.answers
+    source = str(before.get("_src_path"))
     if template is not None:
-        record_release(work, _absolute_source(template), str(before.get("_commit")))
-        commit(work, f"Follow the template at {template}", ANSWERS_FILE)
+        source = _absolute_source(template)
+        record_release(work, source, str(before.get("_commit")))
+        followed = commit(work, f"Follow the template at {template}", ANSWERS_FILE)
     try:
-        copier_update(work, VcsRef.CURRENT if keep_version else to, data)
-        moved, kept, merge_conflicts = _protect_edits(work, before)
-        resources = refresh_resources(work, before, read_answers(work))
+        with _resolving(source, work):
+            copier_update(work, VcsRef.CURRENT if keep_version else to, data, source=source)
+            moved, kept, merge_conflicts = _protect_edits(work, before)
+            resources = refresh_resources(work, before, read_answers(work))
     except BaseException:
         reset_to(work, head)
         raise
-    if template is not None:  # the new source is part of the update under review
-        git(work, "update-ref", "HEAD", head)
     after = read_answers(work)
+    notes: tuple[str, ...] = ()
+    if template is not None and _only_the_source_changed(work, before, after):
+        # Already at the template's newest version: keep the switch to the new source as
+        # its own commit, so the next update starts from a clean tree.
+        git(work, "checkout", "HEAD", "--", ANSWERS_FILE)
+        after = read_answers(work)
+        notes = (f"now follows the template at {source} (commit {followed})",)
+    elif template is not None:  # the new source is part of the update under review
+        git(work, "update-ref", "HEAD", head)
     conflicts = sorted({*find_conflicts(work), *merge_conflicts, *resources.conflicts})
     changes = tuple(
         ("conflict" if path in conflicts else state, path)
@@ -174,7 +186,60 @@ def _update(
         conflicts=tuple(conflicts),
         moved=tuple(moved),
         kept=(*kept, *resources.kept),
+        notes=notes,
     )
+
+
+def _only_the_source_changed(
+    work: Path, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> bool:
+    """Whether the update changed nothing but `_commit`'s spelling (`git describe` of the
+    same commit) in the answers file: the project was already up to date."""
+    if {path for _, path in status(work, ignored=False)} - {ANSWERS_FILE}:
+        return False
+    if {k: v for k, v in before.items() if k not in {"_commit", "_src_path"}} != {
+        k: v for k, v in after.items() if k not in {"_commit", "_src_path"}
+    }:
+        return False
+    old, new = str(before.get("_commit")), str(after.get("_commit"))
+    return _same_commit(str(after["_src_path"]), old, new)
+
+
+def _same_commit(source: str, old: str, new: str) -> bool:
+    if old == new:
+        return True
+    try:
+        with tempfile.TemporaryDirectory(prefix="newbackend-template-") as scratch:
+            git(Path(), "clone", "-q", "--bare", "--filter=blob:none", source, scratch)
+            resolve = [git(Path(scratch), "rev-parse", f"{ref}^{{commit}}") for ref in (old, new)]
+    except GitError:
+        return False
+    return resolve[0] == resolve[1]
+
+
+@contextmanager
+def _resolving(source: str, project: Path) -> Iterator[None]:
+    """Copier reads a relative `_src_path` (plain `copier copy ../newbackend proj` records
+    one) from the current folder. Run it from the folder where the path leads to a template:
+    the project's, or one of its parents; a path found nowhere is one line naming what to pass.
+    """
+    path = Path(source).expanduser()
+    if path.is_absolute() or ":" in source or (path / "copier.yml").is_file():
+        yield
+        return
+    bases = [project, *project.parents]
+    base = next((folder for folder in bases if (folder / path / "copier.yml").is_file()), None)
+    if base is None:
+        raise UpdateError(
+            f"the template '{source}' in {ANSWERS_FILE} is a relative path, and no folder "
+            f"from {project} up has it: {GIVE_TEMPLATE}"
+        )
+    here = Path.cwd()
+    os.chdir(base)
+    try:
+        yield
+    finally:
+        os.chdir(here)
 
 
 def _protect_edits(
