@@ -497,3 +497,45 @@ def test_set_keeps_an_edited_file_of_the_old_choice(repo: Path, tmp_path: Path) 
     assert extra.read_text().endswith("# our redis note\n")
     assert not (project / "tests" / "test_faults_redis.py").exists()  # not edited: gone
     assert not (project / "todo" / "cache" / "redis.py").exists()
+
+
+def test_update_from_an_unreachable_source_says_why_and_what_to_pass(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = tmp_path / "site-packages" / "newbackend" / "_template"
+    shutil.copytree(repo, bundled, ignore=shutil.ignore_patterns(".git"))
+    monkeypatch.setenv(TEMPLATE_ENV, f"file://{tmp_path}/nowhere.git")
+    project = create_project("todo", output_dir=tmp_path, template=bundled).path
+    result = invoke("update", str(project))
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert "nowhere.git" in lines[0] and "git exit 128" in lines[0], result.stderr
+    assert "does not appear to be a git repository" in result.stderr, result.stderr
+    assert "--template PATH_OR_URL" in lines[-1] and len(lines) <= 4, result.stderr
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_update_finds_a_relative_template_path_plain_copier_recorded(tmp_path: Path) -> None:
+    """`copier copy a/nb a/proj` records `a/nb`, relative to where it ran."""
+    template_repository(tmp_path / "a" / "nb")
+    copier = Path(PYTHON).with_name("copier")
+    copy = [str(copier), "copy", "-q", "--defaults", "-d", "project_name=todo", "a/nb", "a/proj"]
+    run(copy, tmp_path)
+    project = tmp_path / "a" / "proj"
+    assert answers(project)["_src_path"] == "a/nb"
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "made by plain copier")
+    done = subprocess.run(
+        [str(Path(PYTHON).with_name("newbackend")), "update"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "is up to date" in done.stdout, done.stdout
+    (tmp_path / "a" / "nb").rename(tmp_path / "a" / "nb-moved")
+    result = invoke("update", str(project))
+    assert result.exit_code == 1
+    assert "'a/nb'" in result.stderr and "--template" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr

@@ -99,7 +99,7 @@ def copier_update(
 GIVE_TEMPLATE = (
     "run `newbackend update --template PATH_OR_URL` with a clone of the newbackend repository"
 )
-_CAUSE_LINES = 3  # of git's stderr, the last ones: where it says why
+_CAUSE_LINES = 2  # of git's stderr, the first ones: where it says why
 
 
 def explain(error: BaseException, source: str | None) -> str:
@@ -117,7 +117,7 @@ def explain(error: BaseException, source: str | None) -> str:
         cause = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
         where = f" at {source}" if source else ""
         head = f"cannot read the template{where} (git exit {retcode})"
-        return "\n  ".join([head + ":", *cause[-_CAUSE_LINES:], GIVE_TEMPLATE])
+        return "\n  ".join([head + ":", *cause[:_CAUSE_LINES], GIVE_TEMPLATE])
     if message.startswith("Unknown revision"):
         return f"{message}: pass --to a tag or commit the template has, or {GIVE_TEMPLATE}"
     if "Local template must be a directory" in message:
