@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +28,7 @@ from newbackend.teaching._cohort import (
     Student,
     StudentReport,
     read_roster,
+    write_csv,
     write_html,
 )
 from newbackend.teaching._exercise import EXERCISE_FILE
@@ -259,3 +261,37 @@ def test_cohort_report_of_a_folder_without_projects_is_one_line(tmp_path: Path) 
     result = invoke("cohort", "report", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: no student projects in '{tmp_path}'"
+
+
+def test_csv_report_never_writes_a_formula(tmp_path: Path) -> None:
+    names = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "Ann"]
+    layer = LayerReport("routes", "todo", 1, 2, 0, 3)
+    result = CheckResult(tmp_path, (layer,), (), 1, 1.0, error=None)
+    students = tuple(
+        StudentReport(Student(f"s{i}", f"s{i}", name, i + 2), result)
+        for i, name in enumerate(names)
+    )
+    write_csv(CohortReport(tmp_path, students, datetime.now(UTC)), tmp_path / "report.csv")
+    with (tmp_path / "report.csv").open(encoding="utf-8", newline="") as file:
+        written = [row["name"] for row in csv.DictReader(file)]
+    assert written == [f"'{name}" for name in names[:-1]] + ["Ann"]
+
+
+def test_cohort_report_finds_a_relative_python_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nada\n", encoding="utf-8")
+    cohort = tmp_path / "spring"
+    made = invoke("cohort", "create", str(roster), "--out", str(cohort), "--layers", "routes")
+    assert made.exit_code == 0, made.output
+    (tmp_path / "bin").mkdir()
+    wrapper = tmp_path / "bin" / "python"  # this environment's, where a relative path leads
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("cohort", "report", "spring", "--python", "bin/python", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    with (cohort / "report.csv").open(encoding="utf-8") as file:
+        (row,) = csv.DictReader(file)
+    assert row["config"].startswith("done"), row
