@@ -324,3 +324,19 @@ def test_the_console_script_end_to_end(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def console_script(*args: str, cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The installed `newbackend` command, as a user runs it."""
+    script = Path(sys.executable).with_name("newbackend")
+    return subprocess.run(
+        [str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=300, **kwargs
+    )
+
+
+def test_create_writes_env_for_its_owner_only(tmp_path: Path) -> None:
+    done = console_script("create", "todo", "-y", "--database", "postgresql", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    env = tmp_path / "todo" / ".env"
+    assert "DB_PASSWORD=" in env.read_text()
+    assert env.stat().st_mode & 0o777 == 0o600

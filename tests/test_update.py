@@ -539,3 +539,32 @@ def test_update_finds_a_relative_template_path_plain_copier_recorded(tmp_path: P
     assert result.exit_code == 1
     assert "'a/nb'" in result.stderr and "--template" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+def env_of(project: Path) -> dict[str, str]:
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_set_database_adds_what_the_server_needs_to_env_owner_only(
+    repo: Path, tmp_path: Path
+) -> None:
+    project = create(repo, tmp_path)
+    assert (project / ".env").stat().st_mode & 0o777 == 0o600
+    before = env_of(project)
+    assert set(before) == {"SECRET_KEY"}
+    result = invoke("set", "database", "postgresql", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    after = env_of(project)
+    assert after["SECRET_KEY"] == before["SECRET_KEY"]
+    assert len(after["DB_PASSWORD"]) >= 20, after  # what compose requires
+    assert after["DATABASE_URL"].startswith("postgresql://todo:" + after["DB_PASSWORD"] + "@")
+    assert (project / ".env").stat().st_mode & 0o777 == 0o600
+    assert "added DB_PASSWORD, DATABASE_URL" in result.stderr, result.stderr
+    assert " .env\n" not in git(project, "status", "--porcelain")  # still gitignored
+
+    commit_all(project, "postgresql")
+    result = invoke("set", "database", "mysql", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    assert env_of(project) == after  # never changed, only pointed out
+    assert "DATABASE_URL for the old answer" in result.stderr, result.stderr

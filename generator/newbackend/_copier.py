@@ -62,6 +62,17 @@ def render(
     except Exception as error:
         raise TemplateError(f"the template failed to render: {error!r}") from error
     format_python(target, config=ruff_config)
+    protect_env(target)
+
+
+ENV_FILE = ".env"  # SECRET_KEY, DB_PASSWORD: for the owner's eyes only
+
+
+def protect_env(project: Path) -> None:
+    """`.env` readable by its owner alone (0600), however copier or the umask wrote it."""
+    path = project / ENV_FILE
+    if path.is_file() and not path.is_symlink():
+        path.chmod(0o600)
 
 
 def copier_update(
@@ -94,6 +105,7 @@ def copier_update(
             )
     except Exception as error:  # copier's own, git's through plumbum, a bad tag, a template's
         raise UpdateError(explain(error, source)) from None
+    protect_env(project)
 
 
 GIVE_TEMPLATE = (

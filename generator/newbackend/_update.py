@@ -28,7 +28,7 @@ import jinja2
 import yaml
 
 from ._answers import ANSWERS_FILE, read_answers, record_release, template_version
-from ._copier import GIVE_TEMPLATE, copier_update, first_line, render
+from ._copier import ENV_FILE, GIVE_TEMPLATE, copier_update, first_line, protect_env, render
 from ._git import commit, git, merge_file, reset_to, show, status
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
@@ -101,12 +101,69 @@ def set_answer(project: Path, question: str, value: str, *, pretend: bool = Fals
         return UpdateResult(project, version, version, notes=(f"{question} is already {value}",))
     result = update_project(project, data={question: value}, keep_version=True, pretend=pretend)
     notes = list(result.notes)
-    if question in {"database", "cache"} and (project / ".env").exists():
-        notes.append(
-            ".env is yours and was kept as it is: compare it with .env.example "
-            "(DATABASE_URL, DB_PASSWORD, CACHE_BACKEND, REDIS_URL)"
-        )
+    if question in {"database", "cache"} and (project / ENV_FILE).is_file():
+        wanted = {**answers, question: value}
+        notes += complete_env(project, wanted, f"newbackend set {question} {value}", pretend)
     return replace(result, notes=tuple(notes))
+
+
+def complete_env(
+    project: Path, answers: Mapping[str, Any], reason: str, pretend: bool = False
+) -> list[str]:
+    """Add to the project's `.env` the settings a fresh project with `answers` has and it
+    lacks (DB_PASSWORD and DATABASE_URL for a database server: compose needs the password),
+    with new secrets; never change a line already there. The notes say what was added and
+    which settings the new answers no longer use.
+    """
+    path = project / ENV_FILE
+    mine = path.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="newbackend-env-") as scratch:
+        fresh = Path(scratch) / "project"
+        data = {key: value for key, value in answers.items() if not key.startswith("_")}
+        render(fresh, data)  # the bundled template: secrets fresh from copier.yml's generator
+        lines = (fresh / ENV_FILE).read_text(encoding="utf-8").splitlines()
+    have, fresh_keys = _env_values(mine.splitlines()), _env_values(lines)
+    missing = [key for key in fresh_keys if key not in have]
+    notes = []
+    if missing:
+        block = [f"# Added by `{reason}`:"]
+        for index, line in enumerate(lines):
+            if _env_key(line) in missing:
+                comment = lines[index - 1] if index and lines[index - 1].startswith("#") else ""
+                block += [comment, line] if comment else [line]
+        if not pretend:
+            separator = "" if not mine or mine.endswith("\n") else "\n"
+            path.write_text(mine + separator + "\n".join(block) + "\n", encoding="utf-8")
+            protect_env(project)
+        verb = "would add" if pretend else "added"
+        notes.append(f".env: {verb} {', '.join(missing)} (new secrets); nothing else changed")
+    stale = [
+        key
+        for key, value in have.items()
+        if "://" in value and value.split("://")[0] != fresh_keys.get(key, value).split("://")[0]
+    ]
+    if stale:
+        notes.append(
+            f".env sets {', '.join(stale)} for the old answer and was kept as it is: change "
+            f"it to what the new one needs (see .env.example)"
+        )
+    unused = [key for key in have if key not in fresh_keys]
+    if unused:
+        notes.append(
+            f".env still sets {', '.join(unused)}, which the new answer does not use: "
+            "remove it, or see .env.example"
+        )
+    return notes
+
+
+def _env_key(line: str) -> str | None:
+    name, sep, _ = line.partition("=")
+    name = name.removeprefix("export ").strip()
+    return name if sep and name and not name.startswith("#") else None
+
+
+def _env_values(lines: list[str]) -> dict[str, str]:
+    return {key: line.partition("=")[2].strip() for line in lines if (key := _env_key(line))}
 
 
 def find_conflicts(project: Path) -> tuple[str, ...]:
