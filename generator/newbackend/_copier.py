@@ -51,13 +51,15 @@ def render(
                 vcs_ref=vcs_ref,
                 unsafe=False,
             )
+    except KeyboardInterrupt:  # Ctrl-C at a question: copier's CopierAnswersInterrupt too
+        raise KeyboardInterrupt from None
     except ValueError as error:  # a validator or a choice rejected an answer
         raise InvalidAnswerError(str(error).splitlines()[0]) from None
     except UserMessageError as error:
         raise NewbackendError(str(error).splitlines()[0]) from None
     except CopierError as error:
         raise TemplateError(f"the template failed to render: {error}") from error
-    except (KeyboardInterrupt, NewbackendError):
+    except NewbackendError:
         raise
     except Exception as error:
         raise TemplateError(f"the template failed to render: {error!r}") from error
