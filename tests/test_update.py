@@ -65,8 +65,8 @@ def user_edits(project: Path, framework: str) -> dict[Path, str]:
     """The edits a developer makes in the first weeks; returns each file's expected snippet."""
     decorator = "@bp.get" if framework == "flask" else "@router.get"
     route = (
-        f'\n\n{decorator}("/stats/count")\ndef count_todos() -> Response:\n'
-        "    return json_body(b'{\"count\": 0}')\n"
+        f'\n\n{decorator}("/stats/count")\ndef count_todos() -> dict[str, int]:\n'
+        '    return {"count": 0}\n'
     )
     routes = routes_file(project)
     routes.write_text(routes.read_text() + route)
@@ -568,3 +568,28 @@ def test_set_database_adds_what_the_server_needs_to_env_owner_only(
     assert result.exit_code == 0, result.output
     assert env_of(project) == after  # never changed, only pointed out
     assert "DATABASE_URL for the old answer" in result.stderr, result.stderr
+
+
+def test_a_project_made_inside_the_template_clone_does_not_break_it(tmp_path: Path) -> None:
+    """README's quick start, as a newcomer might run it: `newbackend create todo` inside the
+    clone leaves an untracked repository in it, which copier's dirty-checkout copy (`git add
+    -A`) would turn into a broken submodule."""
+    clone = tmp_path / "newbackend"
+    run(["git", "clone", "-q", "--no-tags", str(ROOT), str(clone)], tmp_path)
+    newbackend = str(Path(PYTHON).with_name("newbackend"))
+    run([newbackend, "create", "todo", "-y"], clone)
+    assert git(clone, "status", "--porcelain") == "?? todo/\n"
+
+    project = create_project("app", output_dir=tmp_path, template=clone).path
+    recorded = answers(project)
+    assert (recorded["_src_path"], recorded["_commit"]) == (
+        str(clone),
+        git(clone, "rev-parse", "HEAD").strip(),
+    )
+    assert not (project / "todo").exists()
+
+    readme = clone / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nA line from a later commit.\n")
+    git(clone, "commit", "-q", "-am", "A later commit")
+    run([newbackend, "update"], project)
+    assert "A line from a later commit." in (project / "README.md").read_text()

@@ -9,12 +9,13 @@ import io
 import sys
 import warnings
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, redirect_stderr
+from contextlib import ExitStack, contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Any
 
+from ._answers import record_release
 from ._format import format_python
-from ._template import template_ref, template_root
+from ._template import is_dirty_checkout, template_ref, template_root, working_tree_copy
 from .errors import InvalidAnswerError, NewbackendError, TemplateError, UpdateError
 
 
@@ -40,10 +41,17 @@ def render(
     if vcs_ref is None and Path(root).is_dir():
         vcs_ref = template_ref(Path(root))
     try:
-        with warnings.catch_warnings():
+        with ExitStack() as stack:
+            source, recorded = str(root), None
+            if vcs_ref == "HEAD" and is_dirty_checkout(Path(root)):
+                # Rendered from a copy of its files: see is_dirty_checkout. The answers then
+                # name the checkout and its commit, as copier would for a clean one.
+                copy, commit = stack.enter_context(working_tree_copy(Path(root)))
+                source, vcs_ref, recorded = str(copy), None, (str(root), commit)
+            stack.enter_context(warnings.catch_warnings())
             warnings.simplefilter("ignore")
             run_copy(
-                str(root),
+                source,
                 target,
                 data=dict(data),
                 defaults=defaults,
@@ -51,6 +59,8 @@ def render(
                 vcs_ref=vcs_ref,
                 unsafe=False,
             )
+        if recorded is not None:
+            record_release(target, *recorded)
     except KeyboardInterrupt:  # Ctrl-C at a question: copier's CopierAnswersInterrupt too
         raise KeyboardInterrupt from None
     except ValueError as error:  # a validator or a choice rejected an answer

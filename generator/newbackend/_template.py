@@ -54,6 +54,44 @@ def template_ref(root: Path) -> str | None:
     return "HEAD"
 
 
+def is_dirty_checkout(root: Path) -> bool:
+    """Whether `root` is a git checkout with uncommitted or untracked files.
+
+    Copier renders such a checkout's HEAD by `git add -A` of the working tree into a scratch
+    clone: a project made inside it (`newbackend create todo` in the clone) becomes an
+    embedded repository there, and the checkout fails ("No url found for submodule path").
+    """
+    if template_ref(root) is None:
+        return False
+    try:
+        return bool(git(root, "status", "--porcelain").strip())
+    except GitError:
+        return False
+
+
+@contextmanager
+def working_tree_copy(root: Path) -> Iterator[tuple[Path, str]]:
+    """The checkout's files as they are (tracked, and untracked ones git does not ignore),
+    in a scratch folder without git and without any repository nested in the checkout;
+    and the commit the checkout is at, for the answers file."""
+    commit = git(root, "rev-parse", "HEAD").strip()
+    listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    scratch = Path(tempfile.mkdtemp(prefix="newbackend-template-"))
+    try:
+        for name in sorted(set(listed.split("\0")) - {""}):
+            source = root / name
+            if name.endswith("/") or (source.is_dir() and not source.is_symlink()):
+                continue  # a nested repository (a project made here) or a submodule
+            if not source.exists() and not source.is_symlink():
+                continue  # deleted in the working tree, not yet committed
+            target = scratch / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target, follow_symlinks=False)
+        yield scratch, commit
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def template_repository() -> str:
     """Where updates come from: `$NEWBACKEND_TEMPLATE`, else `TEMPLATE_REPOSITORY`."""
     return os.environ.get(TEMPLATE_ENV) or TEMPLATE_REPOSITORY

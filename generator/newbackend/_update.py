@@ -32,7 +32,7 @@ from ._copier import ENV_FILE, GIVE_TEMPLATE, copier_update, first_line, protect
 from ._git import commit, git, merge_file, reset_to, show, status
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
-from ._template import template_file
+from ._template import is_dirty_checkout, template_file
 from .errors import GitError, InvalidAnswerError, NewbackendError, ProjectError, UpdateError
 
 RENAMES_FILE = "renames.yml"
@@ -214,7 +214,8 @@ def _update(
         followed = commit(work, f"Follow the template at {template}", ANSWERS_FILE)
     try:
         with _resolving(source, work):
-            copier_update(work, VcsRef.CURRENT if keep_version else to, data, source=source)
+            version = VcsRef.CURRENT if keep_version else to or _pinned_head(source)
+            copier_update(work, version, data, source=source)
             moved, kept, merge_conflicts = _protect_edits(work, before)
             resources = refresh_resources(work, before, read_answers(work))
     except BaseException:
@@ -272,6 +273,19 @@ def _same_commit(source: str, old: str, new: str) -> bool:
     except GitError:
         return False
     return resolve[0] == resolve[1]
+
+
+def _pinned_head(source: str) -> str | None:
+    """The commit of a local checkout's HEAD when copier would take its working tree.
+
+    Copier updates to the newest tag, else to HEAD with uncommitted files `git add`ed, which
+    fails on a repository nested in the checkout (see is_dirty_checkout). An update brings
+    commits, so the commit it is.
+    """
+    local = Path(source).expanduser()
+    if not local.is_dir() or not is_dirty_checkout(local) or git(local, "tag", "--list").strip():
+        return None
+    return git(local, "rev-parse", "HEAD").strip()
 
 
 @contextmanager
