@@ -385,3 +385,17 @@ def test_ctrl_c_at_a_question_is_one_line_exit_130_and_nothing_written(tmp_path:
     errors = [line for line in text.splitlines() if "error" in line.lower()]
     assert errors == ["error: interrupted: nothing was written"], text
     assert list(tmp_path.iterdir()) == []
+
+
+def test_create_on_a_terminal_asks_for_a_missing_name(tmp_path: Path) -> None:
+    script = str(Path(sys.executable).with_name("newbackend"))
+    code, text = run_in_a_terminal([script, "create", "-y"], tmp_path, b"todo\r", b"Project name")
+    assert code == 0, text
+    assert "Missing argument" not in text and "Created todo" in text, text
+    assert answers_of(tmp_path / "todo")["project_name"] == "todo"
+
+
+def test_create_without_a_terminal_or_name_is_a_usage_error(tmp_path: Path) -> None:
+    done = console_script("create", cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "NAME" in done.stderr and list(tmp_path.iterdir()) == []
