@@ -6,6 +6,7 @@ six students at six different stages.
 
 import csv
 import importlib.util
+import io
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ from newbackend.cli import app
 from newbackend.errors import RosterError
 from newbackend.teaching import _cohort
 from newbackend.teaching._check import CheckResult, LayerReport
+from newbackend.teaching._cli import cohort_table
 from newbackend.teaching._cohort import (
     COHORT_FILE,
     CohortReport,
@@ -33,6 +35,7 @@ from newbackend.teaching._cohort import (
 )
 from newbackend.teaching._exercise import EXERCISE_FILE
 from newbackend.teaching._layers import LAYERS
+from rich.console import Console
 from typer.testing import CliRunner
 
 from .support import ROOT
@@ -295,3 +298,24 @@ def test_cohort_report_finds_a_relative_python_from_the_current_folder(
     with (cohort / "report.csv").open(encoding="utf-8") as file:
         (row,) = csv.DictReader(file)
     assert row["config"].startswith("done"), row
+
+
+def test_cohort_table_stays_readable_at_80_columns_in_a_pipe(tmp_path: Path) -> None:
+    layers = tuple(LayerReport(name, "todo", 3, 9, 0, 12) for name in LAYERS)
+    result = CheckResult(tmp_path, layers, (), 1, 1.0, error=None)
+    students = tuple(
+        StudentReport(
+            Student(f"s{i}", f"s-{i}", "Edsger W. Dijkstra", i + 2), result, None, "abc1234", False
+        )
+        for i in range(3)
+    )
+    report = CohortReport(tmp_path / "spring", students, datetime.now(UTC))
+    piped = Console(file=io.StringIO(), width=80, force_terminal=False)
+    piped.print(cohort_table(report, piped.width))
+    text = piped.file.getvalue()  # type: ignore[attr-defined]
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 80, text
+    rows = [line for line in lines if line.lstrip().startswith("s-") and "✗" in line]
+    assert len(rows) == 3, text  # one line per student
+    assert all(row.count("✗ 3/12") == len(LAYERS) and "15/60" in row for row in rows), text
+    assert "starter abc1234" in text
