@@ -211,3 +211,26 @@ def test_check_timeout_stops_a_hang_not_a_long_run(tmp_path: Path) -> None:
         "timed out after 10 s in tests/test_slow.py::test_stuck: the run was stopped"
     )
     assert data["timed_out"] is True
+
+
+def test_check_table_keeps_the_counts_whole_at_80_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from newbackend.teaching import _cli
+    from newbackend.teaching._check import CheckResult, Failure, LayerReport
+    from rich.console import Console
+
+    failure = Failure("tests/test_routes.py::test_x", "get unknown id is 404", "expected " * 30)
+    layers = (
+        LayerReport(
+            "routes", "todo", 112, 12, 0, 124, first_failure=failure, functions_left=("a",)
+        ),
+        LayerReport("services", "waiting", 0, 0, 0, 124, ("models", "cache", "config")),
+    )
+    piped = Console(file=io.StringIO(), width=80, force_terminal=False)
+    monkeypatch.setattr(_cli, "console", piped)
+    _cli._print_check(CheckResult(tmp_path, layers, (), 1, 1.0, ("routes", "services"), None))
+    text = piped.file.getvalue()  # type: ignore[attr-defined]
+    assert "112/124" in text and "0/124" in text and max(map(len, text.splitlines())) <= 80, text

@@ -1,9 +1,14 @@
 """The `newbackend` command: flags, defaults, no terminal, bad input, and what it leaves behind."""
 
 import os
+import pty
+import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -324,3 +329,73 @@ def test_the_console_script_end_to_end(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def console_script(*args: str, cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The installed `newbackend` command, as a user runs it."""
+    script = Path(sys.executable).with_name("newbackend")
+    return subprocess.run(
+        [str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=300, **kwargs
+    )
+
+
+def test_create_writes_env_for_its_owner_only(tmp_path: Path) -> None:
+    done = console_script("create", "todo", "-y", "--database", "postgresql", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    env = tmp_path / "todo" / ".env"
+    assert "DB_PASSWORD=" in env.read_text()
+    assert env.stat().st_mode & 0o777 == 0o600
+
+
+def run_in_a_terminal(argv: list[str], cwd: Path, keys: bytes, after: bytes) -> tuple[int, str]:
+    """Run `argv` on a pseudo-terminal, type `keys` once `after` is on the screen; the exit
+    code and everything printed, escape sequences removed."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the pty as its terminal
+        os.chdir(cwd)
+        os.execv(argv[0], argv)
+    out, sent, deadline = b"", False, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child has exited and closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        if not sent and after in out:
+            time.sleep(0.3)  # the prompt is drawn and waiting for keys
+            os.write(fd, keys)
+            sent = True
+    else:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.decode(errors="replace"))
+    return os.waitstatus_to_exitcode(status), text
+
+
+def test_ctrl_c_at_a_question_is_one_line_exit_130_and_nothing_written(tmp_path: Path) -> None:
+    script = str(Path(sys.executable).with_name("newbackend"))
+    question = "🎤".encode()  # copier's mark before each question
+    code, text = run_in_a_terminal([script, "create", "todo"], tmp_path, b"\x03", question)
+    assert code == 130, text
+    assert "AnswersMap" not in text and "Traceback" not in text, text
+    errors = [line for line in text.splitlines() if "error" in line.lower()]
+    assert errors == ["error: interrupted: nothing was written"], text
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_create_on_a_terminal_asks_for_a_missing_name(tmp_path: Path) -> None:
+    script = str(Path(sys.executable).with_name("newbackend"))
+    code, text = run_in_a_terminal([script, "create", "-y"], tmp_path, b"todo\r", b"Project name")
+    assert code == 0, text
+    assert "Missing argument" not in text and "Created todo" in text, text
+    assert answers_of(tmp_path / "todo")["project_name"] == "todo"
+
+
+def test_create_without_a_terminal_or_name_is_a_usage_error(tmp_path: Path) -> None:
+    done = console_script("create", cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "NAME" in done.stderr and list(tmp_path.iterdir()) == []

@@ -6,9 +6,11 @@ six students at six different stages.
 
 import csv
 import importlib.util
+import io
 import json
 import os
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -21,16 +23,19 @@ from newbackend.cli import app
 from newbackend.errors import RosterError
 from newbackend.teaching import _cohort
 from newbackend.teaching._check import CheckResult, LayerReport
+from newbackend.teaching._cli import cohort_table
 from newbackend.teaching._cohort import (
     COHORT_FILE,
     CohortReport,
     Student,
     StudentReport,
     read_roster,
+    write_csv,
     write_html,
 )
 from newbackend.teaching._exercise import EXERCISE_FILE
 from newbackend.teaching._layers import LAYERS
+from rich.console import Console
 from typer.testing import CliRunner
 
 from .support import ROOT
@@ -259,3 +264,58 @@ def test_cohort_report_of_a_folder_without_projects_is_one_line(tmp_path: Path) 
     result = invoke("cohort", "report", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: no student projects in '{tmp_path}'"
+
+
+def test_csv_report_never_writes_a_formula(tmp_path: Path) -> None:
+    names = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "Ann"]
+    layer = LayerReport("routes", "todo", 1, 2, 0, 3)
+    result = CheckResult(tmp_path, (layer,), (), 1, 1.0, error=None)
+    students = tuple(
+        StudentReport(Student(f"s{i}", f"s{i}", name, i + 2), result)
+        for i, name in enumerate(names)
+    )
+    write_csv(CohortReport(tmp_path, students, datetime.now(UTC)), tmp_path / "report.csv")
+    with (tmp_path / "report.csv").open(encoding="utf-8", newline="") as file:
+        written = [row["name"] for row in csv.DictReader(file)]
+    assert written == [f"'{name}" for name in names[:-1]] + ["Ann"]
+
+
+def test_cohort_report_finds_a_relative_python_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nada\n", encoding="utf-8")
+    cohort = tmp_path / "spring"
+    made = invoke("cohort", "create", str(roster), "--out", str(cohort), "--layers", "routes")
+    assert made.exit_code == 0, made.output
+    (tmp_path / "bin").mkdir()
+    wrapper = tmp_path / "bin" / "python"  # this environment's, where a relative path leads
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("cohort", "report", "spring", "--python", "bin/python", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    with (cohort / "report.csv").open(encoding="utf-8") as file:
+        (row,) = csv.DictReader(file)
+    assert row["config"].startswith("done"), row
+
+
+def test_cohort_table_stays_readable_at_80_columns_in_a_pipe(tmp_path: Path) -> None:
+    layers = tuple(LayerReport(name, "todo", 3, 9, 0, 12) for name in LAYERS)
+    result = CheckResult(tmp_path, layers, (), 1, 1.0, error=None)
+    students = tuple(
+        StudentReport(
+            Student(f"s{i}", f"s-{i}", "Edsger W. Dijkstra", i + 2), result, None, "abc1234", False
+        )
+        for i in range(3)
+    )
+    report = CohortReport(tmp_path / "spring", students, datetime.now(UTC))
+    piped = Console(file=io.StringIO(), width=80, force_terminal=False)
+    piped.print(cohort_table(report, piped.width))
+    text = piped.file.getvalue()  # type: ignore[attr-defined]
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 80, text
+    rows = [line for line in lines if line.lstrip().startswith("s-") and "✗" in line]
+    assert len(rows) == 3, text  # one line per student
+    assert all(row.count("✗ 3/12") == len(LAYERS) and "15/60" in row for row in rows), text
+    assert "starter abc1234" in text

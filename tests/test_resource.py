@@ -174,6 +174,10 @@ BAD = {
     "reserved-created-at": ["order", "--field", "created_at:datetime"],
     "reserved-keyword": ["order", "--field", "class:str"],
     "reserved-pydantic": ["order", "--field", "model_config:str"],
+    **{
+        f"reserved-pydantic-{name}": ["order", "--field", f"{name}:str"]
+        for name in ("json", "schema", "copy", "dict", "validate", "model_dump")
+    },
     "duplicate-field": ["order", "--field", "a:str", "--field", "a:int?"],
 }
 

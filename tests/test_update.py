@@ -65,8 +65,8 @@ def user_edits(project: Path, framework: str) -> dict[Path, str]:
     """The edits a developer makes in the first weeks; returns each file's expected snippet."""
     decorator = "@bp.get" if framework == "flask" else "@router.get"
     route = (
-        f'\n\n{decorator}("/stats/count")\ndef count_todos() -> Response:\n'
-        "    return json_body(b'{\"count\": 0}')\n"
+        f'\n\n{decorator}("/stats/count")\ndef count_todos() -> dict[str, int]:\n'
+        '    return {"count": 0}\n'
     )
     routes = routes_file(project)
     routes.write_text(routes.read_text() + route)
@@ -497,3 +497,99 @@ def test_set_keeps_an_edited_file_of_the_old_choice(repo: Path, tmp_path: Path) 
     assert extra.read_text().endswith("# our redis note\n")
     assert not (project / "tests" / "test_faults_redis.py").exists()  # not edited: gone
     assert not (project / "todo" / "cache" / "redis.py").exists()
+
+
+def test_update_from_an_unreachable_source_says_why_and_what_to_pass(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = tmp_path / "site-packages" / "newbackend" / "_template"
+    shutil.copytree(repo, bundled, ignore=shutil.ignore_patterns(".git"))
+    monkeypatch.setenv(TEMPLATE_ENV, f"file://{tmp_path}/nowhere.git")
+    project = create_project("todo", output_dir=tmp_path, template=bundled).path
+    result = invoke("update", str(project))
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert "nowhere.git" in lines[0] and "git exit 128" in lines[0], result.stderr
+    assert "does not appear to be a git repository" in result.stderr, result.stderr
+    assert "--template PATH_OR_URL" in lines[-1] and len(lines) <= 4, result.stderr
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_update_finds_a_relative_template_path_plain_copier_recorded(tmp_path: Path) -> None:
+    """`copier copy a/nb a/proj` records `a/nb`, relative to where it ran."""
+    template_repository(tmp_path / "a" / "nb")
+    copier = Path(PYTHON).with_name("copier")
+    copy = [str(copier), "copy", "-q", "--defaults", "-d", "project_name=todo", "a/nb", "a/proj"]
+    run(copy, tmp_path)
+    project = tmp_path / "a" / "proj"
+    assert answers(project)["_src_path"] == "a/nb"
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "made by plain copier")
+    done = subprocess.run(
+        [str(Path(PYTHON).with_name("newbackend")), "update"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "is up to date" in done.stdout, done.stdout
+    (tmp_path / "a" / "nb").rename(tmp_path / "a" / "nb-moved")
+    result = invoke("update", str(project))
+    assert result.exit_code == 1
+    assert "'a/nb'" in result.stderr and "--template" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+def env_of(project: Path) -> dict[str, str]:
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def test_set_database_adds_what_the_server_needs_to_env_owner_only(
+    repo: Path, tmp_path: Path
+) -> None:
+    project = create(repo, tmp_path)
+    assert (project / ".env").stat().st_mode & 0o777 == 0o600
+    before = env_of(project)
+    assert set(before) == {"SECRET_KEY"}
+    result = invoke("set", "database", "postgresql", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    after = env_of(project)
+    assert after["SECRET_KEY"] == before["SECRET_KEY"]
+    assert len(after["DB_PASSWORD"]) >= 20, after  # what compose requires
+    assert after["DATABASE_URL"].startswith("postgresql://todo:" + after["DB_PASSWORD"] + "@")
+    assert (project / ".env").stat().st_mode & 0o777 == 0o600
+    assert "added DB_PASSWORD, DATABASE_URL" in result.stderr, result.stderr
+    assert " .env\n" not in git(project, "status", "--porcelain")  # still gitignored
+
+    commit_all(project, "postgresql")
+    result = invoke("set", "database", "mysql", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    assert env_of(project) == after  # never changed, only pointed out
+    assert "DATABASE_URL for the old answer" in result.stderr, result.stderr
+
+
+def test_a_project_made_inside_the_template_clone_does_not_break_it(tmp_path: Path) -> None:
+    """README's quick start, as a newcomer might run it: `newbackend create todo` inside the
+    clone leaves an untracked repository in it, which copier's dirty-checkout copy (`git add
+    -A`) would turn into a broken submodule."""
+    clone = tmp_path / "newbackend"
+    run(["git", "clone", "-q", "--no-tags", str(ROOT), str(clone)], tmp_path)
+    newbackend = str(Path(PYTHON).with_name("newbackend"))
+    run([newbackend, "create", "todo", "-y"], clone)
+    assert git(clone, "status", "--porcelain") == "?? todo/\n"
+
+    project = create_project("app", output_dir=tmp_path, template=clone).path
+    recorded = answers(project)
+    assert (recorded["_src_path"], recorded["_commit"]) == (
+        str(clone),
+        git(clone, "rev-parse", "HEAD").strip(),
+    )
+    assert not (project / "todo").exists()
+
+    readme = clone / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nA line from a later commit.\n")
+    git(clone, "commit", "-q", "-am", "A later commit")
+    run([newbackend, "update"], project)
+    assert "A line from a later commit." in (project / "README.md").read_text()

@@ -17,12 +17,13 @@ from .teaching._layers import EXERCISE_LAYERS
 @handle_errors(interrupted="nothing was written")
 def create(
     name: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            help="Project name: the folder to write and, with '-' as '_', the Python package.",
+            help="Project name: the folder to write and, with '-' as '_', the Python package "
+            "(asked on a terminal when not given).",
             show_default=False,
         ),
-    ],
+    ] = None,
     framework: Framework = None,
     database: Database = None,
     cache: Cache = None,
@@ -64,6 +65,8 @@ def create(
     from ._create import create_project
     from .teaching._exercise import GUIDE_FILE, parse_layers
 
+    if name is None:
+        name = _ask_name()
     answers = given(framework, database, cache, resource, description)
     if layers is not None and not exercise:
         raise ExerciseError("--layers goes with --exercise")
@@ -90,6 +93,15 @@ def create(
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _ask_name() -> str:
+    """NAME, asked the way copier asks the other questions; without a terminal a usage error."""
+    if not sys.stdin.isatty():
+        raise typer.BadParameter("missing (no terminal to ask it on)", param_hint="'NAME'")
+    question = load_questions()["project_name"]
+    name: str = typer.prompt(question.help).strip()
+    return name
 
 
 def _summary(path: Path, answers: dict[str, Any], files: int, commit: str | None) -> None:

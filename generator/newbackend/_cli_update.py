@@ -35,7 +35,7 @@ def update(
     from ._update import update_project
 
     result = update_project(path, to=to, template=template, pretend=pretend)
-    _report(result, f"template {result.before} → {result.after}")
+    _report(result, f"template {_short(result.before)} → {_short(result.after)}")
 
 
 @handle_errors(interrupted="the project is as it was")
@@ -50,6 +50,13 @@ def set_(
 
     result = set_answer(path, question, value, pretend=pretend)
     _report(result, f"{question} = {value}")
+
+
+def _short(version: str | None) -> str | None:
+    """A full commit hash as git abbreviates it; a tag or `git describe` as it is."""
+    if version and len(version) == 40 and all(c in "0123456789abcdef" for c in version):
+        return version[:7]
+    return version
 
 
 def _report(result: "UpdateResult", what: str) -> None:

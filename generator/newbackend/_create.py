@@ -15,7 +15,7 @@ from typing import Any
 from ._answers import ANSWERS_FILE, load_answers, record_release
 from ._copier import render
 from ._git import available, init_and_commit
-from ._template import is_git_source, release_tag, template_repository, template_root
+from ._template import bundled_version, is_git_source, template_repository, template_root
 from .errors import DestinationError, GitError
 from .teaching._exercise import Exercise, make_exercise, parse_layers
 
@@ -62,8 +62,9 @@ def create_project(
     try:
         rendered = scratch / (name if _is_plain_name(name) else "project")
         render(rendered, data, defaults=defaults, template=template, vcs_ref=vcs_ref)
-        if not is_git_source(template or template_root()):
-            record_release(rendered, template_repository(), release_tag())
+        root = template or template_root()
+        if not is_git_source(root):
+            record_release(rendered, template_repository(), bundled_version(Path(root)))
         project_answers = load_answers(rendered / ANSWERS_FILE) or {}
         made = make_exercise(rendered, project_answers, layers) if layers else None
         files = sum(1 for path in rendered.rglob("*") if path.is_file())

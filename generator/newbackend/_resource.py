@@ -29,9 +29,25 @@ RESOURCE_TEMPLATE = "resource"
 _NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 _FIELD_NAME_MAX = 30
 # Every resource has these; SQLAlchemy's declarative classes and pydantic's models keep the
-# others for themselves; a keyword cannot be an attribute.
+# others for themselves (a field named like a BaseModel method shadows it, which mypy
+# rejects; `model_*` is refused as a prefix); a keyword cannot be an attribute.
+_PYDANTIC_METHODS = {
+    "construct",
+    "copy",
+    "dict",
+    "from_orm",
+    "json",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "update_forward_refs",
+    "validate",
+}
 _RESERVED_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "metadata", "registry", "self"}
+    | _PYDANTIC_METHODS
     | set(keyword.kwlist)
     | set(keyword.softkwlist)
 )

@@ -1,10 +1,13 @@
 """Where the template is: the repository checkout in development, the bundled copy in a wheel.
 
 And where it comes from: a project made from the bundled copy (no git history) records
-`TEMPLATE_REPOSITORY` and the release tag the copy was built from, so `copier update` can
-later render that same release from the repository and do a real three-way update.
+`TEMPLATE_REPOSITORY` and the commit the copy was built from (`source.json`, written into the
+wheel by hatch_build.py), so `copier update` can later render that same template from any
+clone of the repository and do a real three-way update. A commit is in every clone; a tag
+need not be, so the release tag is only the fallback for a copy without `source.json`.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -20,6 +23,8 @@ from .errors import GitError, UpdateError
 # copy bundled in the package. `NEWBACKEND_TEMPLATE` overrides it (a fork, a mirror, a path).
 TEMPLATE_REPOSITORY = "https://github.com/newbackend/newbackend.git"
 TEMPLATE_ENV = "NEWBACKEND_TEMPLATE"
+
+SOURCE_FILE = "source.json"  # {"commit": …, "version": …}, next to the bundled copier.yml
 
 _PACKAGE = Path(__file__).resolve().parent
 _BUNDLED = _PACKAGE / "_template"
@@ -49,9 +54,59 @@ def template_ref(root: Path) -> str | None:
     return "HEAD"
 
 
+def is_dirty_checkout(root: Path) -> bool:
+    """Whether `root` is a git checkout with uncommitted or untracked files.
+
+    Copier renders such a checkout's HEAD by `git add -A` of the working tree into a scratch
+    clone: a project made inside it (`newbackend create todo` in the clone) becomes an
+    embedded repository there, and the checkout fails ("No url found for submodule path").
+    """
+    if template_ref(root) is None:
+        return False
+    try:
+        return bool(git(root, "status", "--porcelain").strip())
+    except GitError:
+        return False
+
+
+@contextmanager
+def working_tree_copy(root: Path) -> Iterator[tuple[Path, str]]:
+    """The checkout's files as they are (tracked, and untracked ones git does not ignore),
+    in a scratch folder without git and without any repository nested in the checkout;
+    and the commit the checkout is at, for the answers file."""
+    commit = git(root, "rev-parse", "HEAD").strip()
+    listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    scratch = Path(tempfile.mkdtemp(prefix="newbackend-template-"))
+    try:
+        for name in sorted(set(listed.split("\0")) - {""}):
+            source = root / name
+            if name.endswith("/") or (source.is_dir() and not source.is_symlink()):
+                continue  # a nested repository (a project made here) or a submodule
+            if not source.exists() and not source.is_symlink():
+                continue  # deleted in the working tree, not yet committed
+            target = scratch / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target, follow_symlinks=False)
+        yield scratch, commit
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def template_repository() -> str:
     """Where updates come from: `$NEWBACKEND_TEMPLATE`, else `TEMPLATE_REPOSITORY`."""
     return os.environ.get(TEMPLATE_ENV) or TEMPLATE_REPOSITORY
+
+
+def bundled_version(root: Path) -> str:
+    """What a project made from the non-git copy at `root` records as `_commit`.
+
+    The commit from `source.json` when the build knew it, else the release tag.
+    """
+    try:
+        commit = json.loads((root / SOURCE_FILE).read_text(encoding="utf-8")).get("commit")
+    except (OSError, ValueError, AttributeError):
+        commit = None
+    return str(commit) if commit else release_tag()
 
 
 def release_tag() -> str:

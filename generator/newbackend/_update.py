@@ -16,8 +16,10 @@ the new template version. Around it this module adds what copier leaves to the u
   copier never rewrites it.
 """
 
+import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,11 @@ import jinja2
 import yaml
 
 from ._answers import ANSWERS_FILE, read_answers, record_release, template_version
-from ._copier import copier_update, first_line, render
+from ._copier import ENV_FILE, GIVE_TEMPLATE, copier_update, first_line, protect_env, render
 from ._git import commit, git, merge_file, reset_to, show, status
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
-from ._template import template_file
+from ._template import is_dirty_checkout, template_file
 from .errors import GitError, InvalidAnswerError, NewbackendError, ProjectError, UpdateError
 
 RENAMES_FILE = "renames.yml"
@@ -99,12 +101,69 @@ def set_answer(project: Path, question: str, value: str, *, pretend: bool = Fals
         return UpdateResult(project, version, version, notes=(f"{question} is already {value}",))
     result = update_project(project, data={question: value}, keep_version=True, pretend=pretend)
     notes = list(result.notes)
-    if question in {"database", "cache"} and (project / ".env").exists():
-        notes.append(
-            ".env is yours and was kept as it is: compare it with .env.example "
-            "(DATABASE_URL, DB_PASSWORD, CACHE_BACKEND, REDIS_URL)"
-        )
+    if question in {"database", "cache"} and (project / ENV_FILE).is_file():
+        wanted = {**answers, question: value}
+        notes += complete_env(project, wanted, f"newbackend set {question} {value}", pretend)
     return replace(result, notes=tuple(notes))
+
+
+def complete_env(
+    project: Path, answers: Mapping[str, Any], reason: str, pretend: bool = False
+) -> list[str]:
+    """Add to the project's `.env` the settings a fresh project with `answers` has and it
+    lacks (DB_PASSWORD and DATABASE_URL for a database server: compose needs the password),
+    with new secrets; never change a line already there. The notes say what was added and
+    which settings the new answers no longer use.
+    """
+    path = project / ENV_FILE
+    mine = path.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="newbackend-env-") as scratch:
+        fresh = Path(scratch) / "project"
+        data = {key: value for key, value in answers.items() if not key.startswith("_")}
+        render(fresh, data)  # the bundled template: secrets fresh from copier.yml's generator
+        lines = (fresh / ENV_FILE).read_text(encoding="utf-8").splitlines()
+    have, fresh_keys = _env_values(mine.splitlines()), _env_values(lines)
+    missing = [key for key in fresh_keys if key not in have]
+    notes = []
+    if missing:
+        block = [f"# Added by `{reason}`:"]
+        for index, line in enumerate(lines):
+            if _env_key(line) in missing:
+                comment = lines[index - 1] if index and lines[index - 1].startswith("#") else ""
+                block += [comment, line] if comment else [line]
+        if not pretend:
+            separator = "" if not mine or mine.endswith("\n") else "\n"
+            path.write_text(mine + separator + "\n".join(block) + "\n", encoding="utf-8")
+            protect_env(project)
+        verb = "would add" if pretend else "added"
+        notes.append(f".env: {verb} {', '.join(missing)} (new secrets); nothing else changed")
+    stale = [
+        key
+        for key, value in have.items()
+        if "://" in value and value.split("://")[0] != fresh_keys.get(key, value).split("://")[0]
+    ]
+    if stale:
+        notes.append(
+            f".env sets {', '.join(stale)} for the old answer and was kept as it is: change "
+            f"it to what the new one needs (see .env.example)"
+        )
+    unused = [key for key in have if key not in fresh_keys]
+    if unused:
+        notes.append(
+            f".env still sets {', '.join(unused)}, which the new answer does not use: "
+            "remove it, or see .env.example"
+        )
+    return notes
+
+
+def _env_key(line: str) -> str | None:
+    name, sep, _ = line.partition("=")
+    name = name.removeprefix("export ").strip()
+    return name if sep and name and not name.startswith("#") else None
+
+
+def _env_values(lines: list[str]) -> dict[str, str]:
+    return {key: line.partition("=")[2].strip() for line in lines if (key := _env_key(line))}
 
 
 def find_conflicts(project: Path) -> tuple[str, ...]:
@@ -148,19 +207,30 @@ def _update(
     work = project.path
     head = git(work, "rev-parse", "HEAD").strip()
     before = project.answers
+    source = str(before.get("_src_path"))
     if template is not None:
-        record_release(work, _absolute_source(template), str(before.get("_commit")))
-        commit(work, f"Follow the template at {template}", ANSWERS_FILE)
+        source = _absolute_source(template)
+        record_release(work, source, str(before.get("_commit")))
+        followed = commit(work, f"Follow the template at {template}", ANSWERS_FILE)
     try:
-        copier_update(work, VcsRef.CURRENT if keep_version else to, data)
-        moved, kept, merge_conflicts = _protect_edits(work, before)
-        resources = refresh_resources(work, before, read_answers(work))
+        with _resolving(source, work):
+            version = VcsRef.CURRENT if keep_version else to or _pinned_head(source)
+            copier_update(work, version, data, source=source)
+            moved, kept, merge_conflicts = _protect_edits(work, before)
+            resources = refresh_resources(work, before, read_answers(work))
     except BaseException:
         reset_to(work, head)
         raise
-    if template is not None:  # the new source is part of the update under review
-        git(work, "update-ref", "HEAD", head)
     after = read_answers(work)
+    notes: tuple[str, ...] = ()
+    if template is not None and _only_the_source_changed(work, before, after):
+        # Already at the template's newest version: keep the switch to the new source as
+        # its own commit, so the next update starts from a clean tree.
+        git(work, "checkout", "HEAD", "--", ANSWERS_FILE)
+        after = read_answers(work)
+        notes = (f"now follows the template at {source} (commit {followed})",)
+    elif template is not None:  # the new source is part of the update under review
+        git(work, "update-ref", "HEAD", head)
     conflicts = sorted({*find_conflicts(work), *merge_conflicts, *resources.conflicts})
     changes = tuple(
         ("conflict" if path in conflicts else state, path)
@@ -174,7 +244,73 @@ def _update(
         conflicts=tuple(conflicts),
         moved=tuple(moved),
         kept=(*kept, *resources.kept),
+        notes=notes,
     )
+
+
+def _only_the_source_changed(
+    work: Path, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> bool:
+    """Whether the update changed nothing but `_commit`'s spelling (`git describe` of the
+    same commit) in the answers file: the project was already up to date."""
+    if {path for _, path in status(work, ignored=False)} - {ANSWERS_FILE}:
+        return False
+    if {k: v for k, v in before.items() if k not in {"_commit", "_src_path"}} != {
+        k: v for k, v in after.items() if k not in {"_commit", "_src_path"}
+    }:
+        return False
+    old, new = str(before.get("_commit")), str(after.get("_commit"))
+    return _same_commit(str(after["_src_path"]), old, new)
+
+
+def _same_commit(source: str, old: str, new: str) -> bool:
+    if old == new:
+        return True
+    try:
+        with tempfile.TemporaryDirectory(prefix="newbackend-template-") as scratch:
+            git(Path(), "clone", "-q", "--bare", "--filter=blob:none", source, scratch)
+            resolve = [git(Path(scratch), "rev-parse", f"{ref}^{{commit}}") for ref in (old, new)]
+    except GitError:
+        return False
+    return resolve[0] == resolve[1]
+
+
+def _pinned_head(source: str) -> str | None:
+    """The commit of a local checkout's HEAD when copier would take its working tree.
+
+    Copier updates to the newest tag, else to HEAD with uncommitted files `git add`ed, which
+    fails on a repository nested in the checkout (see is_dirty_checkout). An update brings
+    commits, so the commit it is.
+    """
+    local = Path(source).expanduser()
+    if not local.is_dir() or not is_dirty_checkout(local) or git(local, "tag", "--list").strip():
+        return None
+    return git(local, "rev-parse", "HEAD").strip()
+
+
+@contextmanager
+def _resolving(source: str, project: Path) -> Iterator[None]:
+    """Copier reads a relative `_src_path` (plain `copier copy ../newbackend proj` records
+    one) from the current folder. Run it from the folder where the path leads to a template:
+    the project's, or one of its parents; a path found nowhere is one line naming what to pass.
+    """
+    path = Path(source).expanduser()
+    if path.is_absolute() or ":" in source or (path / "copier.yml").is_file():
+        yield
+        return
+    bases = [project, *project.parents]
+    base = next((folder for folder in bases if (folder / path / "copier.yml").is_file()), None)
+    if base is None:
+        raise UpdateError(
+            f"the template '{source}' in {ANSWERS_FILE} is a relative path, and no folder "
+            f"from {project} up has it: {GIVE_TEMPLATE}"
+        )
+    here = Path.cwd()
+    os.chdir(base)
+    try:
+        yield
+    finally:
+        os.chdir(here)
 
 
 def _protect_edits(

@@ -136,7 +136,7 @@ def check_project(
     if unknown:
         raise ProjectError(f"unknown layer {', '.join(unknown)}: choose from {', '.join(LAYERS)}")
     exercise = read_exercise(project)
-    interpreter = python or find_python(project)
+    interpreter = resolve_python(python) or find_python(project)
     started = time.monotonic()
     run = _run_tests(project, interpreter, layers, timeout, env)
     duration = time.monotonic() - started
@@ -161,6 +161,15 @@ def check_project(
         error,
         run.timed_out,
     )
+
+
+def resolve_python(python: str | None) -> str | None:
+    """A `--python` path as the user meant it: from the current folder (the tests run in the
+    project's). A bare name (`python3`) stays a name, looked up on PATH."""
+    separators = {os.sep, os.altsep or os.sep}
+    if python is None or not any(separator in python for separator in separators):
+        return python
+    return str(Path(python).expanduser().absolute())
 
 
 def find_python(project: Path) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -97,11 +99,11 @@ def _print_check(result: CheckResult) -> None:
     console.print(diagram({layer.name: layer.state for layer in result.layers}))
     console.print()
     table = Table(show_lines=False)
-    table.add_column("Layer")
-    table.add_column("State")
-    table.add_column("Passed", justify="right")
+    table.add_column("Layer", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Passed", justify="right", no_wrap=True)  # never `112/1 12`
     if result.exercise:
-        table.add_column("To write", justify="right")
+        table.add_column("To write", justify="right", no_wrap=True)
     table.add_column("First failing test", overflow="fold")
     for layer in result.layers:
         row = [
@@ -252,30 +254,49 @@ def cohort_report(
         write_html(report, html_file)
     except OSError as error:
         fail(f"cannot write the report: {error}")
-    console.print(cohort_table(report))
+    console.print(cohort_table(report, console.width))
     console.print(f"Written: {csv_file} and {html_file}", markup=False, highlight=False)
 
 
-def cohort_table(report: CohortReport) -> Table:
-    table = Table(title=f"{report.folder.name}: {len(report.students)} students")
-    table.add_column("Student")
-    for layer in report.layers:
-        table.add_column(layer)
-    for heading in ("Tests", "Starter", "Tests edited", "Note"):
-        table.add_column(heading, overflow="fold")
+def cohort_table(report: CohortReport, width: int = 80) -> Group:
+    """Students by layers, readable at 80 columns and in a pipe: the counts never wrap, the
+    starter is said once when all share it, and the notes follow the table, one a line."""
+    starters = {student.starter for student in report.students}
+    same_starter = len(starters) == 1
+    title = f"{report.folder.name}: {len(report.students)} students"
+    if same_starter and None not in starters:
+        title += f", starter {next(iter(starters))}"
+    headings = [*report.layers, "Tests", *([] if same_starter else ["Starter"]), "Edited"]
+    rows = []
     for student in report.students:
-        table.add_row(
-            Text(student.student.label),
+        row = [
             *(_cell(student, layer) for layer in report.layers),
             Text("{}/{}".format(*student.totals)),
-            Text(student.starter or ""),
-            Text(
-                {None: "", True: "yes", False: "no"}[student.tests_edited],
-                style="red" if student.tests_edited else "",
-            ),
-            Text(student.note),
-        )
-    return table
+        ]
+        if not same_starter:
+            row.append(Text(student.starter or ""))
+        edited = {None: "", True: "yes", False: "no"}[student.tests_edited]
+        row.append(Text(edited, style="red" if student.tests_edited else ""))
+        rows.append((Text(student.student.label), row))
+    # Every column but the student's keeps its full width; the student's label gets the rest.
+    widths = [
+        max(len(heading), *(row[index].cell_len for _, row in rows))
+        for index, heading in enumerate(headings)
+    ]
+    rest = width - sum(widths) - 2 * len(headings) - 2
+    table = Table(title=title, box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+    table.add_column("Student", no_wrap=True, overflow="ellipsis", max_width=max(rest, 8))
+    for heading, size in zip(headings, widths, strict=True):
+        justify: JustifyMethod = "right" if heading == "Tests" else "left"
+        table.add_column(heading, no_wrap=True, min_width=size, justify=justify)
+    for label, row in rows:
+        table.add_row(label, *row)
+    notes = [
+        Text.assemble((student.student.id, "bold"), f": {student.note}")
+        for student in report.students
+        if student.note
+    ]
+    return Group(table, *notes)
 
 
 def _cell(student: StudentReport, layer: str) -> Text:

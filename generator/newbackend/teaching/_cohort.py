@@ -25,7 +25,7 @@ from .._answers import ANSWERS_FILE, load_answers, template_version
 from .._create import create_project
 from .._git import available, git
 from ..errors import DestinationError, GitError, NewbackendError, ProjectError, RosterError
-from ._check import CheckResult, check_project
+from ._check import CheckResult, check_project, resolve_python
 from ._layers import EXERCISE_LAYERS, LAYERS, STATE_SYMBOLS
 
 COHORT_FILE = "newbackend-cohort.json"
@@ -246,6 +246,7 @@ def report_cohort(
     students = load_students(folder)
     if not students:
         raise ProjectError(f"no student projects in '{folder}'")
+    python = resolve_python(python)  # from here, not from inside each student's folder
     env = {key: value for key, value in os.environ.items() if key not in SHARED_SERVICES}
 
     def one(student: Student) -> StudentReport:
@@ -295,8 +296,21 @@ def _row(report: StudentReport, layers: Sequence[str]) -> dict[str, str]:
     return row
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)` in a
+# roster name); a leading `'` makes it text, as OWASP's CSV-injection advice says.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """`value` as a spreadsheet shows it, never as a formula it would run."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
 def write_csv(report: CohortReport, path: Path) -> None:
-    rows = [_row(student, report.layers) for student in report.students]
+    rows = [
+        {key: csv_cell(value) for key, value in _row(student, report.layers).items()}
+        for student in report.students
+    ]
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(_row(report.students[0], report.layers)))
         writer.writeheader()
