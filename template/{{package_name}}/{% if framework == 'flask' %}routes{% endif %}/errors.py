@@ -1,13 +1,15 @@
 """Every error is a JSON body with a `detail`: no HTML pages, no stack traces."""
 
+import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ChangedError, NotFoundError, PreconditionRequiredError, UnavailableError
+from .problems import field_errors
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +20,31 @@ class ValidationErrorBody(BaseModel):
     detail: list[dict[str, Any]]
 
 
+# Where each request model is read from (by class name); any other model is a body.
+LOCATIONS = {"PageQuery": "query", "ItemPath": "path", "IfMatch": "header", "IfNoneMatch": "header"}
+
+
 def validation_error(error: ValidationError) -> Response:
-    """422 naming each invalid field, the same shape FastAPI uses."""
-    detail = error.errors(include_url=False, include_context=False, include_input=False)
-    response = jsonify(detail=detail)
+    """422 naming each invalid field, in the shape of routes/problems.py."""
+    location = LOCATIONS.get(error.title, "body")
+    errors: Any = error.errors(include_url=False, include_context=False, include_input=False)
+    if location == "body" and [e["loc"] for e in errors] == [()]:
+        errors = unreadable_body() or errors
+    response = jsonify(detail=field_errors(errors, location))
     response.status_code = 422
     return response
+
+
+def unreadable_body() -> list[dict[str, Any]] | None:
+    """flask-openapi3 gives the model None for a body that is empty or not JSON: say which."""
+    data = request.get_data()
+    if not data.strip():
+        return [{"loc": (), "msg": "Field required", "type": "missing"}]
+    try:
+        json.loads(data)
+    except ValueError:
+        return [{"loc": (), "msg": "", "type": "json_invalid"}]
+    return None
 
 
 def register_error_handlers(app: Flask) -> None:

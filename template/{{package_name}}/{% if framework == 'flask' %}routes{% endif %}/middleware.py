@@ -20,6 +20,10 @@ def install_middleware(app: Flask, settings: Settings) -> None:
     def begin() -> Response | None:
         g.request_id = accept_request_id(request.headers.get("X-Request-ID"))
         request_id.set(g.request_id)
+        if request.content_length is None and request.headers.get("Transfer-Encoding"):
+            # A chunked body has no length to check up front: read it here, where going past
+            # MAX_CONTENT_LENGTH is a 413, not a body the validation later calls invalid.
+            request.get_data()
         if limiter is not None and (wait := limiter.check(request.remote_addr or "-")):
             response = jsonify(detail="too many requests")
             response.status_code = 429
