@@ -69,7 +69,8 @@ def _unavailable(context: ExceptionContext) -> Exception | None:
         # anew, so connections killed while the server stays up cost no failed request.
         return None
     if context.is_disconnect or context.connection is None:
-        log.warning("database unavailable: %s", context.original_exception)
+        if not refused(context.original_exception):  # a refusal is reported where it is met
+            log.warning("database unavailable: %s", context.original_exception)
         return UnavailableError("database unavailable")
     return None
 
@@ -90,9 +91,16 @@ _REFUSED_CODES = {1044, 1045, 1049, 1698}  # MySQL and MariaDB: access denied, u
 _REFUSED_SAYING = ("authentication failed", "does not exist", "no pg_hba.conf entry")
 
 
-def refused(error: Exception) -> bool:
+def driver_error(error: BaseException) -> BaseException:
+    """The driver's own error under SQLAlchemy's wrapping (and our UnavailableError)."""
+    while (inner := getattr(error, "orig", None) or error.__cause__) is not None:
+        error = inner
+    return error
+
+
+def refused(error: BaseException) -> bool:
     """True when the server answered but will not let this URL in."""
-    cause = getattr(error, "orig", None) or error
+    cause = driver_error(error)
     code = cause.args[0] if cause.args and isinstance(cause.args[0], int) else None
     return code in _REFUSED_CODES or any(text in str(cause) for text in _REFUSED_SAYING)
 
@@ -118,7 +126,7 @@ def wait_for_database(engine: Engine, timeout: float) -> None:
     while (error := probe(engine)) is not None:
         where = masked(engine.url.render_as_string(hide_password=True))
         if refused(error):
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            reason = str(driver_error(error)).strip().splitlines()[0]
             raise UnavailableError(f"the database at {where} refused the connection: {reason}")
         if time.monotonic() >= deadline:
             raise UnavailableError(f"database at {where} not reachable after {timeout:g} s")

@@ -20,6 +20,9 @@ class ValidationErrorBody(BaseModel):
     detail: list[dict[str, Any]]
 
 
+# Where werkzeug words it otherwise than the FastAPI app: one API, whatever the framework.
+DETAILS = {413: "request body too large"}
+
 # Where each request model is read from (by class name); any other model is a body.
 LOCATIONS = {"PageQuery": "query", "ItemPath": "path", "IfMatch": "header", "IfNoneMatch": "header"}
 
@@ -68,7 +71,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[Response, int, dict[str, str]]:
         # Keep what the error says in headers (e.g. Allow on a 405), but answer in JSON.
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-        return jsonify(detail=error.description), error.code or 500, headers
+        detail = DETAILS.get(error.code or 500, error.description)
+        return jsonify(detail=detail), error.code or 500, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:
