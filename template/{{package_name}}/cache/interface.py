@@ -15,18 +15,23 @@ JsonBody: TypeAlias = bytes
 
 
 class Document(NamedTuple):
-    """A finished answer: the JSON body and its entity tag (the ETag header)."""
+    """A finished answer: the JSON body, its entity tag (ETag) and, for a page, the total."""
 
     body: JsonBody
     etag: str
+    total: int | None = None  # how many items the whole list has, for a page of it
 
     def pack(self) -> bytes:
-        return self.etag.encode() + b"\n" + self.body
+        total = b"" if self.total is None else str(self.total).encode()
+        return self.etag.encode() + b"\n" + total + b"\n" + self.body
 
     @classmethod
     def unpack(cls, packed: bytes) -> "Document | None":
-        etag, newline, body = packed.partition(b"\n")
-        return cls(body, etag.decode("ascii", "replace")) if newline else None
+        etag, _, rest = packed.partition(b"\n")
+        total, newline, body = rest.partition(b"\n")
+        if not newline or not (total.isdigit() or total == b""):
+            return None  # not something this code wrote
+        return cls(body, etag.decode("ascii", "replace"), int(total) if total else None)
 
 
 class Store(Protocol):

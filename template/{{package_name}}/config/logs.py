@@ -7,6 +7,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from .settings import masked
+
 if TYPE_CHECKING:
     from .settings import Settings
 
@@ -17,6 +19,16 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
+        return True
+
+
+class MaskedUrls(logging.Filter):
+    """No password of a URL (a driver's error, a setting) ever reaches the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "@" in message:
+            record.msg, record.args = masked(message), ()
         return True
 
 
@@ -37,6 +49,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(settings: "Settings") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(MaskedUrls())
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 
+from ..config.settings import masked
 from ..errors import UnavailableError
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def _unavailable(context: ExceptionContext) -> Exception | None:
         # anew, so connections killed while the server stays up cost no failed request.
         return None
     if context.is_disconnect or context.connection is None:
-        log.warning("database unavailable: %s", context.original_exception)
+        if not refused(context.original_exception):  # a refusal is reported where it is met
+            log.warning("database unavailable: %s", context.original_exception)
         return UnavailableError("database unavailable")
     return None
 
@@ -81,21 +83,53 @@ def build_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def ping(engine: Engine) -> bool:
     """True when the database answers a trivial query."""
+    return probe(engine) is None
+
+
+# Answers that waiting cannot change: a wrong password or role, a database that is not there.
+_REFUSED_CODES = {1044, 1045, 1049, 1698}  # MySQL and MariaDB: access denied, unknown database
+_REFUSED_SAYING = ("authentication failed", "does not exist", "no pg_hba.conf entry")
+
+
+def driver_error(error: BaseException) -> BaseException:
+    """The driver's own error under SQLAlchemy's wrapping (and our UnavailableError)."""
+    while (inner := getattr(error, "orig", None) or error.__cause__) is not None:
+        error = inner
+    return error
+
+
+def refused(error: BaseException) -> bool:
+    """True when the server answered but will not let this URL in."""
+    cause = driver_error(error)
+    code = cause.args[0] if cause.args and isinstance(cause.args[0], int) else None
+    return code in _REFUSED_CODES or any(text in str(cause) for text in _REFUSED_SAYING)
+
+
+def probe(engine: Engine) -> Exception | None:
+    """None when the database answers a trivial query, else the error it gave."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except Exception:
-        return False
-    return True
+    except Exception as error:  # any failure means "not usable yet"
+        return error
+    return None
 
 
 def wait_for_database(engine: Engine, timeout: float) -> None:
-    """Wait up to `timeout` seconds for the database, so a server started with it is not lost."""
+    """Wait up to `timeout` seconds for the database, so a server started with it is not lost.
+
+    A refusal (wrong password, unknown role or database) ends the wait at once: one line that
+    names the URL, its password masked, since no amount of waiting fixes it.
+    """
     deadline = time.monotonic() + timeout
     delay = 0.25
-    while not ping(engine):
+    while (error := probe(engine)) is not None:
+        where = masked(engine.url.render_as_string(hide_password=True))
+        if refused(error):
+            reason = str(driver_error(error)).strip().splitlines()[0]
+            raise UnavailableError(f"the database at {where} refused the connection: {reason}")
         if time.monotonic() >= deadline:
-            raise UnavailableError(f"database not reachable after {timeout:g} s")
+            raise UnavailableError(f"database at {where} not reachable after {timeout:g} s")
         log.warning("waiting for the database …")
         time.sleep(delay)
         delay = min(delay * 2, 2.0)

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 
 from ..config import configure_logging, get_settings
+from ..errors import UnavailableError
 from .database import build_engine, wait_for_database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -41,4 +42,7 @@ def prepare_database(url: str, wait_seconds: float) -> None:
 if __name__ == "__main__":
     settings = get_settings()
     configure_logging(settings)
-    prepare_database(settings.database_url, settings.database_wait_seconds)
+    try:
+        prepare_database(settings.database_url, settings.database_wait_seconds)
+    except UnavailableError as error:
+        raise SystemExit(f"error: {error}") from None

@@ -10,6 +10,8 @@ def item(body: JsonBody, version: int) -> Document:
     return Document(body, f'"{version}"')
 
 
-def listing(body: JsonBody) -> Document:
-    """A page's tag is a digest of its bytes, computed once when the page is loaded."""
-    return Document(body, f'"{blake2b(body, digest_size=12).hexdigest()}"')
+def listing(body: JsonBody, total: int) -> Document:
+    """A page's tag is a digest of its bytes and the total, computed once when it is loaded."""
+    digest = blake2b(body, digest_size=12)
+    digest.update(str(total).encode())
+    return Document(body, f'"{digest.hexdigest()}"', total)

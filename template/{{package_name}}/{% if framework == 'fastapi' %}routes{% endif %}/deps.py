@@ -40,9 +40,14 @@ IfMatch = Annotated[str | None, Header(description="The ETag you read: write onl
 IfNoneMatch = Annotated[str | None, Header(description="The ETag you have: 304 if unchanged")]
 
 
-def answer(document: Document, status: int = 200, if_none_match: str | None = None) -> Response:
+def answer(
+    document: Document,
+    status: int = 200,
+    if_none_match: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The service's finished JSON, sent as is (no re-encoding), with its ETag."""
-    headers = {"ETag": document.etag}
+    headers = {"ETag": document.etag, **(headers or {})}
     if not_modified(if_none_match, document.etag):
         return Response(status_code=304, headers=headers)
     return Response(document.body, status, headers, media_type="application/json")

@@ -3,11 +3,12 @@
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..errors import ChangedError, NotFoundError, PreconditionRequiredError, UnavailableError
-from .middleware import BodyTooLarge
+from .problems import field_errors
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +17,10 @@ def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(_request: Request, error: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": field_errors(error.errors())}, status_code=422)
 
     @app.exception_handler(ChangedError)
     async def changed(_request: Request, error: ChangedError) -> JSONResponse:
@@ -37,10 +42,6 @@ def register_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(sorted(allowed_methods(request)))
         body = {"detail": error.detail}
         return JSONResponse(body, status_code=error.status_code, headers=headers)
-
-    @app.exception_handler(BodyTooLarge)
-    async def too_large(_request: Request, _error: BodyTooLarge) -> JSONResponse:
-        return JSONResponse({"detail": "request body too large"}, status_code=413)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, error: Exception) -> JSONResponse:

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings, request_id
@@ -11,8 +12,15 @@ from .headers import accept_request_id, security_headers
 from .ratelimit import RateLimiter
 
 
-class BodyTooLarge(Exception):
-    """A streamed body grew past MAX_BODY_BYTES (answered 413 by errors.py)."""
+class BodyTooLarge(HTTPException):
+    """A streamed body grew past MAX_BODY_BYTES: 413.
+
+    An HTTPException, because FastAPI turns any other error raised while it reads the body
+    into a 400 ("There was an error parsing the body").
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="request body too large")
 
 
 class HttpPolicy:
@@ -87,6 +95,6 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
-            expose_headers=["ETag", "X-Request-ID"],  # so a page's script can send If-Match
+            expose_headers=["ETag", "Link", "X-Request-ID", "X-Total-Count"],  # so a page's script can send If-Match
         )
     app.add_middleware(HttpPolicy, settings=settings)

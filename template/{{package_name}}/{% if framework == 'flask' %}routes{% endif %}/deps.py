@@ -78,9 +78,14 @@ class IfNoneMatch(SchemaOnce):
     if_none_match: str | None = Field(default=None, alias="If-None-Match")
 
 
-def answer(document: Document, status: int = 200, if_none_match: str | None = None) -> Response:
+def answer(
+    document: Document,
+    status: int = 200,
+    if_none_match: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The service's finished JSON, sent as is (no re-encoding), with its ETag."""
-    headers = {"ETag": document.etag}
+    headers = {"ETag": document.etag, **(headers or {})}
     if not_modified(if_none_match, document.etag):
         return Response(status=304, headers=headers)
     return Response(document.body, status, headers, mimetype="application/json")
