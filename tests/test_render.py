@@ -42,6 +42,8 @@ PACKAGE_FILES = {
     "routes/headers.py",
     "routes/health.py",
     "routes/middleware.py",
+    "routes/paging.py",
+    "routes/problems.py",
     "routes/ratelimit.py",
     "routes/todos.py",
     "services/__init__.py",

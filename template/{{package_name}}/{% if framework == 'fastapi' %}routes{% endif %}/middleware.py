@@ -95,6 +95,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
-            expose_headers=["ETag", "Link", "X-Request-ID", "X-Total-Count"],  # so a page's script can send If-Match
+            # So a page's script can send the ETag back in If-Match and follow the pages.
+            expose_headers=["ETag", "Link", "X-Request-ID", "X-Total-Count"],
         )
     app.add_middleware(HttpPolicy, settings=settings)
