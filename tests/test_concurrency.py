@@ -23,9 +23,9 @@ from .test_e2e import free_port, wait_until_serving
 
 pytestmark = pytest.mark.matrix
 
-RACE_ROUNDS = 8
+RACE_ROUNDS = 6
 RACERS = 4  # PATCHes and as many DELETEs, per round
-STALE_ROUNDS = 10
+STALE_ROUNDS = 6
 READS = 6  # per check, each on a new connection, so any worker may answer
 
 

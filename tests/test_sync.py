@@ -132,7 +132,9 @@ def test_sync_to_a_named_tag_and_without_a_commit(starter: Path, tmp_path: Path)
     unknown = sync_project(project, "v9")
     assert (unknown.status, unknown.detail) == (
         "failed",
-        "Unknown revision: 'v9' (nothing changed)",
+        "Unknown revision: 'v9': pass --to a tag or commit the template has, or run "
+        "`newbackend update --template PATH_OR_URL` with a clone of the newbackend repository "
+        "(nothing changed)",
     )
     assert git(project, "status", "--porcelain") == ""
     outcome = sync_project(project, "v2", commit=False)

@@ -566,8 +566,17 @@ def test_set_database_adds_what_the_server_needs_to_env_owner_only(
     commit_all(project, "postgresql")
     result = invoke("set", "database", "mysql", "-C", str(project))
     assert result.exit_code == 0, result.output
-    assert env_of(project) == after  # never changed, only pointed out
-    assert "DATABASE_URL for the old answer" in result.stderr, result.stderr
+    mysql = env_of(project)
+    assert {key: mysql[key] for key in ("SECRET_KEY", "DB_PASSWORD")} == {
+        key: after[key] for key in ("SECRET_KEY", "DB_PASSWORD")
+    }
+    assert mysql["DATABASE_URL"].startswith("mysql://"), mysql
+    assert f"# DATABASE_URL={after['DATABASE_URL']}" in (project / ".env").read_text()
+    assert "commented out DATABASE_URL, set for the old answer" in result.stderr, result.stderr
+
+    commit_all(project, "mysql")
+    assert invoke("set", "database", "sqlite", "-C", str(project)).exit_code == 0
+    assert "DATABASE_URL" not in env_of(project)  # back on the default: the SQLite file
 
 
 def test_a_project_made_inside_the_template_clone_does_not_break_it(tmp_path: Path) -> None:

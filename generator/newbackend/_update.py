@@ -112,8 +112,9 @@ def complete_env(
 ) -> list[str]:
     """Add to the project's `.env` the settings a fresh project with `answers` has and it
     lacks (DB_PASSWORD and DATABASE_URL for a database server: compose needs the password),
-    with new secrets; never change a line already there. The notes say what was added and
-    which settings the new answers no longer use.
+    with new secrets. A URL set for the old answer is commented out (not deleted), so the
+    project does not go on talking to the old server; no other line changes. The notes say
+    what was added, commented out, and which settings the new answers no longer use.
     """
     path = project / ENV_FILE
     mine = path.read_text(encoding="utf-8")
@@ -123,8 +124,27 @@ def complete_env(
         render(fresh, data)  # the bundled template: secrets fresh from copier.yml's generator
         lines = (fresh / ENV_FILE).read_text(encoding="utf-8").splitlines()
     have, fresh_keys = _env_values(mine.splitlines()), _env_values(lines)
-    missing = [key for key in fresh_keys if key not in have]
+    # A URL for the old answer (the old database's scheme, or a setting the new answer does
+    # not use) would point the project at the old server: it is commented out, kept readable.
+    retired = [
+        key
+        for key, value in have.items()
+        if "://" in value
+        and (key not in fresh_keys or value.split("://")[0] != fresh_keys[key].split("://")[0])
+    ]
+    missing = [key for key in fresh_keys if key not in have or key in retired]
     notes = []
+    if retired and not pretend:
+        kept = [
+            f"# {line}  (for the old answer, until `{reason}`)"
+            if _env_key(line) in retired
+            else line
+            for line in mine.splitlines()
+        ]
+        mine = "\n".join(kept) + "\n"
+    if retired:
+        verb = "would comment out" if pretend else "commented out"
+        notes.append(f".env: {verb} {', '.join(retired)}, set for the old answer")
     if missing:
         block = [f"# Added by `{reason}`:"]
         for index, line in enumerate(lines):
@@ -133,21 +153,13 @@ def complete_env(
                 block += [comment, line] if comment else [line]
         if not pretend:
             separator = "" if not mine or mine.endswith("\n") else "\n"
-            path.write_text(mine + separator + "\n".join(block) + "\n", encoding="utf-8")
-            protect_env(project)
+            mine = mine + separator + "\n".join(block) + "\n"
         verb = "would add" if pretend else "added"
-        notes.append(f".env: {verb} {', '.join(missing)} (new secrets); nothing else changed")
-    stale = [
-        key
-        for key, value in have.items()
-        if "://" in value and value.split("://")[0] != fresh_keys.get(key, value).split("://")[0]
-    ]
-    if stale:
-        notes.append(
-            f".env sets {', '.join(stale)} for the old answer and was kept as it is: change "
-            f"it to what the new one needs (see .env.example)"
-        )
-    unused = [key for key in have if key not in fresh_keys]
+        notes.append(f".env: {verb} {', '.join(missing)} (new secrets)")
+    if (retired or missing) and not pretend:
+        path.write_text(mine, encoding="utf-8")
+        protect_env(project)
+    unused = [key for key in have if key not in fresh_keys and key not in retired]
     if unused:
         notes.append(
             f".env still sets {', '.join(unused)}, which the new answer does not use: "
