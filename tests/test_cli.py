@@ -110,7 +110,8 @@ def test_create_with_every_answer_as_a_flag(tmp_path: Path) -> None:
     assert answers["resource_plural"] == "tasks"
     assert (project / "todo" / "routes" / "tasks.py").is_file()
     assert "cd " in result.stdout and "python -m todo" in result.stdout
-    assert 'pip install -e ".[dev]" && pytest' in result.stdout
+    assert "uv sync && uv run pytest" in result.stdout
+    assert "pip install -e . --group dev && pytest" in result.stdout
 
 
 def test_create_defaults_are_the_embedded_default(tmp_path: Path) -> None:
