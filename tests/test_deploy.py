@@ -129,7 +129,17 @@ def test_ci_workflow_is_valid_and_starts_the_chosen_services(
     assert images == expected
     commands = " ".join(step.get("run", "") for step in job["steps"])
     for command in ("ruff check", "ruff format --check", "mypy", "pytest"):
-        assert command in commands
+        assert f"uv run {command}" in commands
+    assert "uv sync --locked" in commands
+    assert job["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13", "3.14"]
+    actions = [step["uses"] for step in job["steps"] if "uses" in step]
+    assert [use.split("@")[0] for use in actions] == ["actions/checkout", "astral-sh/setup-uv"]
+    assert all(re.fullmatch(r"[\w/-]+@[0-9a-f]{40}", action) for action in actions), actions
+
+
+def test_ci_workflow_is_zizmor_clean(project: tuple[Path, dict[str, str]]) -> None:
+    path, _ = project
+    tool("zizmor", "--offline", "--no-progress", ".github/workflows/ci.yml", cwd=path)
 
 
 def test_kubernetes_manifests_are_valid(project: tuple[Path, dict[str, str]]) -> None:
