@@ -110,7 +110,8 @@ def test_create_with_every_answer_as_a_flag(tmp_path: Path) -> None:
     assert answers["resource_plural"] == "tasks"
     assert (project / "todo" / "routes" / "tasks.py").is_file()
     assert "cd " in result.stdout and "python -m todo" in result.stdout
-    assert 'pip install -e ".[dev]" && pytest' in result.stdout
+    assert "uv sync && uv run pytest" in result.stdout
+    assert "pip install -e . --group dev && pytest" in result.stdout
 
 
 def test_create_defaults_are_the_embedded_default(tmp_path: Path) -> None:
@@ -399,3 +400,16 @@ def test_create_without_a_terminal_or_name_is_a_usage_error(tmp_path: Path) -> N
     done = console_script("create", cwd=tmp_path, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert "NAME" in done.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_create_without_uv_writes_the_project_and_one_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWBACKEND_NO_LOCK")
+    monkeypatch.setattr("newbackend._lock.find_uv", lambda: None)
+    result = invoke("create", "todo", "--yes", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "todo" / "uv.lock").exists()
+    notices = [line for line in result.stderr.splitlines() if "uv.lock" in line]
+    assert len(notices) == 1 and "uv is not installed" in notices[0], result.stderr
+    assert "run `uv lock`" in notices[0]

@@ -65,7 +65,8 @@ def test_dockerfile_is_hadolint_clean_pinned_and_non_root(
     tool("hadolint", "Dockerfile", cwd=path)
     text = (path / "Dockerfile").read_text()
     bases = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
-    assert bases and all(re.fullmatch(r"python:3\.\d+-slim-\w+", base) for base in bases), bases
+    pinned = r"python:3\.14\.\d+-slim-\w+"  # the newest Python, to the patch release
+    assert bases and all(re.fullmatch(pinned, base) for base in bases), bases
     users = re.findall(r"^USER (\S+)", text, re.MULTILINE)
     assert users, "no USER line"
     uid = users[-1].split(":")[0]
@@ -73,7 +74,13 @@ def test_dockerfile_is_hadolint_clean_pinned_and_non_root(
     assert re.search(r"^HEALTHCHECK .*\n.*/livez", text, re.MULTILINE)
     cmd = re.findall(r"^CMD (.+)$", text, re.MULTILINE)[-1]
     assert cmd.startswith('["gunicorn"'), cmd
-    assert "COPY pyproject.toml" in text.split("COPY todo")[0]  # dependencies in their own layer
+    # Dependencies from the lock, in their own layer before the code, with a pinned uv.
+    before_code, code = text.split("COPY todo")
+    assert "COPY pyproject.toml uv.lock ./" in before_code
+    assert "RUN uv sync --locked --no-dev --no-install-project" in before_code
+    assert "RUN uv sync --locked --no-dev --no-editable" in code
+    assert re.search(r"^COPY --from=ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ /uv /bin/uv$", text, re.M)
+    assert "pip install" not in text
 
 
 def test_compose_file_is_valid_and_complete(project: tuple[Path, dict[str, str]]) -> None:
@@ -122,7 +129,17 @@ def test_ci_workflow_is_valid_and_starts_the_chosen_services(
     assert images == expected
     commands = " ".join(step.get("run", "") for step in job["steps"])
     for command in ("ruff check", "ruff format --check", "mypy", "pytest"):
-        assert command in commands
+        assert f"uv run {command}" in commands
+    assert "uv sync --locked" in commands
+    assert job["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13", "3.14"]
+    actions = [step["uses"] for step in job["steps"] if "uses" in step]
+    assert [use.split("@")[0] for use in actions] == ["actions/checkout", "astral-sh/setup-uv"]
+    assert all(re.fullmatch(r"[\w/-]+@[0-9a-f]{40}", action) for action in actions), actions
+
+
+def test_ci_workflow_is_zizmor_clean(project: tuple[Path, dict[str, str]]) -> None:
+    path, _ = project
+    tool("zizmor", "--offline", "--no-progress", ".github/workflows/ci.yml", cwd=path)
 
 
 def test_kubernetes_manifests_are_valid(project: tuple[Path, dict[str, str]]) -> None:

@@ -62,7 +62,9 @@ def test_fresh_venv_install_then_serve_over_http(tmp_path: Path, framework: str)
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
     python = str(venv / "bin" / "python")
-    run([python, "-m", "pip", "install", "-q", f"{project}[dev]"], tmp_path, timeout=900)
+    run([python, "-m", "pip", "install", "-q", "pip>=25.1"], tmp_path)  # dependency groups
+    dev = ["--group", f"{project / 'pyproject.toml'}:dev"]
+    run([python, "-m", "pip", "install", "-q", str(project), *dev], tmp_path, timeout=900)
 
     # The project's own tests, in its own environment; its pre-commit hooks on the fresh clone.
     run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from newbackend import create_project
+from newbackend._lock import find_uv
 from newbackend._resource import add_resource
 from newbackend._template import TEMPLATE_ENV
 from newbackend.cli import app
@@ -602,3 +603,50 @@ def test_a_project_made_inside_the_template_clone_does_not_break_it(tmp_path: Pa
     git(clone, "commit", "-q", "-am", "A later commit")
     run([newbackend, "update"], project)
     assert "A line from a later commit." in (project / "README.md").read_text()
+
+
+def add_a_dependency(repo: Path) -> None:
+    """The next release: one more runtime dependency in the project's pyproject.toml."""
+    gunicorn = '    "gunicorn>=23",\n'
+    edit(repo / "template" / "pyproject.toml.jinja", gunicorn, f'{gunicorn}    "tenacity>=8.2",\n')
+
+
+@pytest.mark.e2e
+def test_update_that_changes_a_dependency_relocks_without_merging_uv_lock(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWBACKEND_NO_LOCK")
+    project = create(repo, tmp_path)
+    lock = project / "uv.lock"
+    assert "uv.lock" in git(project, "ls-files")  # in the first commit
+    assert 'name = "tenacity"' not in lock.read_text()
+    release(repo, NEXT, add_a_dependency)
+
+    result = invoke("update", str(project))
+    assert result.exit_code == 0, result.output
+    assert "uv.lock: re-locked" in result.stderr
+    text = lock.read_text()
+    assert 'name = "tenacity"' in text
+    assert "<<<<<<<" not in text and ">>>>>>>" not in text
+    assert "uv.lock" in git(project, "diff", "--name-only")
+    uv = find_uv()
+    assert uv
+    run([uv, "lock", "--check"], project)  # the lock matches the new pyproject.toml
+
+
+@pytest.mark.e2e
+def test_update_without_the_index_keeps_the_old_lock_and_says_so(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWBACKEND_NO_LOCK")
+    project = create(repo, tmp_path)
+    before = (project / "uv.lock").read_text()
+    release(repo, NEXT, add_a_dependency)
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    monkeypatch.setenv("UV_NO_CACHE", "1")
+
+    result = invoke("update", str(project))
+    assert result.exit_code == 0, result.output
+    assert "uv.lock not refreshed" in result.stderr
+    assert (project / "uv.lock").read_text() == before  # the old lock, whole
+    assert "tenacity" in (project / "pyproject.toml").read_text()

@@ -40,6 +40,14 @@ def create(
     git: Annotated[
         bool, typer.Option("--git/--no-git", help="Make a git repository with a first commit.")
     ] = True,
+    lock: Annotated[
+        bool,
+        typer.Option(
+            "--lock/--no-lock",
+            help="Write uv.lock with uv, when uv and the package index are there "
+            "(also off with NEWBACKEND_NO_LOCK=1).",
+        ),
+    ] = True,
     force: Annotated[
         bool,
         typer.Option(
@@ -77,6 +85,7 @@ def create(
         defaults=yes or not sys.stdin.isatty(),
         force=force,
         git=git,
+        locked=lock,
         exercise=parse_layers(layers or EXERCISE_LAYERS) if exercise else (),
     )
     _summary(result.path, result.answers, result.files, result.commit)
@@ -122,5 +131,10 @@ def _summary(path: Path, answers: dict[str, Any], files: int, commit: str | None
         Text.assemble(("Created ", "green"), (f"{path}", "bold"), created), soft_wrap=True
     )
     console.print("Next:")
-    for command in (f"cd {path}", 'pip install -e ".[dev]" && pytest', f"python -m {package}"):
+    for command in (f"cd {path}", "uv sync && uv run pytest", f"uv run python -m {package}"):
         console.print(f"  {command}", markup=False, highlight=False)
+    console.print(
+        "  (without uv: pip install -e . --group dev && pytest, with pip 25.1 or newer)",
+        markup=False,
+        highlight=False,
+    )

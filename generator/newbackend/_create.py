@@ -15,6 +15,7 @@ from typing import Any
 from ._answers import ANSWERS_FILE, load_answers, record_release
 from ._copier import render
 from ._git import available, init_and_commit
+from ._lock import LOCK_FILE, lock, skipped
 from ._template import bundled_version, is_git_source, template_repository, template_root
 from .errors import DestinationError, GitError
 from .teaching._exercise import Exercise, make_exercise, parse_layers
@@ -42,6 +43,7 @@ def create_project(
     exercise: Sequence[str] = (),
     template: str | Path | None = None,
     vcs_ref: str | None = None,
+    locked: bool = True,
 ) -> CreateResult:
     """Write the project `name` into `output_dir/name`.
 
@@ -50,7 +52,8 @@ def create_project(
     no existing file is overwritten or deleted (those are listed in `kept`).
     `exercise` names layers whose functions are left for a student (see `_exercise`).
     `template`/`vcs_ref` render another copy of the template (a path or git URL, and a tag)
-    instead of this package's own.
+    instead of this package's own. `locked` writes uv.lock with uv (see `_lock`), so the
+    first commit has it; NEWBACKEND_NO_LOCK=1 turns it off too.
     """
     layers = parse_layers(exercise) if exercise else ()
     destination = output_dir / name
@@ -67,8 +70,10 @@ def create_project(
             record_release(rendered, template_repository(), bundled_version(Path(root)))
         project_answers = load_answers(rendered / ANSWERS_FILE) or {}
         made = make_exercise(rendered, project_answers, layers) if layers else None
-        files = sum(1 for path in rendered.rglob("*") if path.is_file())
         notes: list[str] = []
+        if locked and not skipped():
+            _lock(rendered, notes)
+        files = sum(1 for path in rendered.rglob("*") if path.is_file())
         commit = None
         if destination.exists():
             kept = _merge_into(rendered, destination)
@@ -121,6 +126,14 @@ def _merge_into(rendered: Path, destination: Path) -> tuple[str, ...]:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
     return tuple(kept)
+
+
+def _lock(project: Path, notes: list[str]) -> None:
+    """uv.lock before the first commit; without uv or the index, one line on how to lock."""
+    reason = lock(project)
+    if reason is not None:
+        (project / LOCK_FILE).unlink(missing_ok=True)
+        notes.append(f"no {LOCK_FILE} ({reason}): run `uv lock` in the project and commit it")
 
 
 def _git_commit(project: Path, notes: list[str]) -> str | None:

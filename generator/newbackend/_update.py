@@ -13,13 +13,16 @@ the new template version. Around it this module adds what copier leaves to the u
   clash is an inline conflict); any other edited file is put back and listed as kept. This
   replaces copier `_migrations`, which would need `--trust`;
 - `.env` (the per-project secret) is in the template's `_skip_if_exists` and gitignored, so
-  copier never rewrites it.
+  copier never rewrites it;
+- `uv.lock` is never merged: no template version has it, so copier leaves it as it is, and
+  when the update changed `pyproject.toml` it is re-locked with `uv lock`. A lock that cannot
+  be refreshed (no uv, no index) stays as committed and the notes say so.
 """
 
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ import yaml
 from ._answers import ANSWERS_FILE, read_answers, record_release, template_version
 from ._copier import ENV_FILE, GIVE_TEMPLATE, copier_update, first_line, protect_env, render
 from ._git import commit, git, merge_file, reset_to, show, status
+from ._lock import LOCK_FILE, NO_LOCK_ENV, lock, skipped
 from ._questions import SETTABLE, load_questions
 from ._resource_update import refresh_resources
 from ._template import is_dirty_checkout, template_file
@@ -77,12 +81,13 @@ def update_project(
     """
     checked = _check(project)
     if not pretend:
-        return _update(checked, to, template, data, keep_version)
+        return _update(checked, to, template, data, keep_version, relock=True)
     with tempfile.TemporaryDirectory(prefix="newbackend-pretend-") as scratch:
         clone = Path(scratch) / "project"
         git(checked.top, "clone", "-q", "--no-hardlinks", str(checked.top), str(clone))
         work = clone / checked.path.relative_to(checked.top)
-        result = _update(_Project(work, clone, checked.answers), to, template, data, keep_version)
+        scratch_project = _Project(work, clone, checked.answers)
+        result = _update(scratch_project, to, template, data, keep_version, relock=False)
     return replace(result, path=checked.path, pretend=True)
 
 
@@ -213,6 +218,8 @@ def _update(
     template: str | None,
     data: Mapping[str, Any] | None,
     keep_version: bool,
+    *,
+    relock: bool,
 ) -> UpdateResult:
     from copier import VcsRef
 
@@ -244,6 +251,9 @@ def _update(
     elif template is not None:  # the new source is part of the update under review
         git(work, "update-ref", "HEAD", head)
     conflicts = sorted({*find_conflicts(work), *merge_conflicts, *resources.conflicts})
+    lock_note = _relock(work, conflicts, relock)
+    if lock_note:
+        notes = (*notes, lock_note)
     changes = tuple(
         ("conflict" if path in conflicts else state, path)
         for state, path in status(work, ignored=False)
@@ -257,6 +267,26 @@ def _update(
         moved=tuple(moved),
         kept=(*kept, *resources.kept),
         notes=notes,
+    )
+
+
+def _relock(work: Path, conflicts: list[str], relock: bool) -> str | None:
+    """uv.lock after an update that changed pyproject.toml: re-locked, or why it is not."""
+    pyproject = "pyproject.toml"
+    if not (work / LOCK_FILE).is_file() or not git(work, "diff", "HEAD", "--", pyproject).strip():
+        return None
+    if pyproject in conflicts:
+        return f"{LOCK_FILE} not refreshed: resolve {pyproject}, then run `uv lock`"
+    if not relock:
+        return f"would re-lock {LOCK_FILE} for the new {pyproject} (uv lock)"
+    reason = f"{NO_LOCK_ENV} is set" if skipped() else lock(work)
+    if reason is None:
+        return f"{LOCK_FILE}: re-locked for the new {pyproject} (uv lock)"
+    with suppress(GitError):  # as committed: the old lock, whole
+        git(work, "checkout", "HEAD", "--", LOCK_FILE)
+    return (
+        f"{LOCK_FILE} not refreshed ({reason}): it still pins the old dependencies; "
+        "run `uv lock` when uv and the package index are there, and commit it"
     )
 
 

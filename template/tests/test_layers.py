@@ -14,7 +14,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 def test_imports_follow_the_layer_contracts() -> None:
     # As CI and pre-commit run it, in a process of its own (it reconfigures logging).
     lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    assert lint_imports, "import-linter is a dev dependency: pip install -e '.[dev]'"
+    assert lint_imports, "import-linter is a dev tool: uv sync (or pip install -e . --group dev)"
     done = subprocess.run(  # noqa: S603 (our own tool, no input from outside)
         [lint_imports, "--no-cache"], cwd=PROJECT, capture_output=True, text=True, check=False
     )

@@ -308,8 +308,8 @@ def _run_error(
         return f"timed out after {timeout:g} s {where}: the run was stopped"
     if "No module named pytest" in run.output:
         return (
-            f"pytest is not installed for {interpreter}: run pip install -e '.[dev]' in the "
-            "project, or pass --python"
+            f"pytest is not installed for {interpreter}: run uv sync (or pip install -e . "
+            "--group dev) in the project, or pass --python"
         )
     broken = [event for event in run.events if event["event"] == "collect-error"]
     if broken:

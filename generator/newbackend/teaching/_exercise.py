@@ -420,7 +420,7 @@ def _guide(answers: Mapping[str, Any], exercise: Exercise) -> str:
         f"are given; so are the {', '.join(given)} layer{'s' if len(given) > 1 else ''}.",
         "",
         "```bash",
-        'pip install -e ".[dev]"',
+        "pip install -e . --group dev  # pip 25.1 or newer; or: uv sync, then uv run pytest",
         f"pytest -m {order[0]}              # the tests of one layer",
         "pytest                       # all of them: green when you are done",
         "newbackend check             # each layer's state, if newbackend is installed",
