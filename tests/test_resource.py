@@ -258,3 +258,10 @@ def test_the_sub_template_ships_in_the_wheel() -> None:
     include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert include["resource"] == "newbackend/_template/resource"
     assert (template_root() / "resource" / "copier.yml").is_file()
+
+
+def test_add_resource_to_the_current_folder(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    result = invoke_add("box", ".")
+    assert result.exit_code == 0, result.output
+    assert (project / "shop" / "services" / "boxes.py").is_file()

@@ -182,6 +182,7 @@ def add_resource(
     fields: Sequence[str] = (),
 ) -> ResourceResult:
     """Add the CRUD resource `name` to the project in `project` (see the module docstring)."""
+    project = project.resolve()  # `.` too: ruff and copier run in other folders
     answers = read_project(project)
     specs = parse_fields(fields)
     package = str(answers["project_name"]).replace("-", "_")
