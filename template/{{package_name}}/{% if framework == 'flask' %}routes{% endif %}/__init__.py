@@ -10,7 +10,6 @@ from ..runtime import Runtime
 from .deps import close_session
 from .errors import ValidationErrorBody, register_error_handlers, validation_error
 from .middleware import install_middleware
-from .web import pages
 
 
 def register_routes(app: OpenAPI, runtime: Runtime) -> None:
@@ -23,7 +22,6 @@ def register_routes(app: OpenAPI, runtime: Runtime) -> None:
     for module in route_modules():
         app.register_api(module.bp)
     app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
-    app.register_blueprint(pages)  # the web page: a plain blueprint, not part of the API
 
 
 def route_modules() -> list[ModuleType]:
